@@ -1,12 +1,16 @@
 """Carts (anonymous or a user's) and the orders checkout turns them into."""
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
 from catalog.models import ProductVariant
+
+# The most of one variant a cart line (and so an order line) may hold.
+MAX_LINE_QUANTITY = 99
 
 
 class Cart(models.Model):
@@ -41,7 +45,23 @@ class CartLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.quantity} × {self.variant}"
+        return f"{self.quantity} of {self.variant}"
+
+    @property
+    def line_total(self) -> Decimal:
+        return self.variant.price * self.quantity
+
+    @property
+    def problem(self) -> str:
+        """Why this line cannot be bought as it stands ("" when it can), shown on the cart page."""
+        variant = self.variant
+        if not (variant.is_active and variant.product.is_active):
+            return "No longer available"
+        if variant.stock == 0:
+            return "Out of stock"
+        if self.quantity > variant.stock:
+            return f"Only {variant.stock} left"
+        return ""
 
 
 class Order(models.Model):
@@ -75,9 +95,14 @@ class Order(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("accounts:order-detail", args=[self.number])
 
+    @property
+    def reference(self) -> str:
+        """The start of the number, short enough for a shopper to read out on the phone."""
+        return self.number.hex[:8].upper()
+
 
 class OrderLine(models.Model):
-    """A line of an order; it keeps the name, SKU and price paid, whatever the catalog says later."""
+    """A line of an order: it keeps the name, SKU and price paid, whatever the catalog says."""
 
     order = models.ForeignKey(Order, related_name="lines", on_delete=models.CASCADE)
     variant = models.ForeignKey(
@@ -93,8 +118,8 @@ class OrderLine(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return f"{self.quantity} × {self.sku}"
+        return f"{self.quantity} of {self.sku}"
 
     @property
-    def line_total(self):
+    def line_total(self) -> Decimal:
         return self.unit_price * self.quantity
