@@ -1,0 +1,14 @@
+from django.db import migrations
+
+
+def fill_code(apps, schema_editor):
+    Item = apps.get_model("rules_unsafe", "Item")
+    Item.objects.using(schema_editor.connection.alias).update(code="X")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("rules_unsafe", "0012_data_with_schema")]
+
+    operations = [
+        migrations.RunPython(fill_code, migrations.RunPython.noop),
+    ]
