@@ -3,6 +3,10 @@
 from django.db import models
 from django.urls import reverse
 
+from catalog.search import SEARCH_VECTOR
+from catalog.signals import StockState, stock_state
+from perf.migration_operations import PostgresOnlyGinIndex
+
 
 class Category(models.Model):
     """A node of the category tree (two or three levels deep)."""
@@ -27,6 +31,8 @@ class Category(models.Model):
 
 
 class Product(models.Model):
+    """Something the shop sells, shown on one page; what goes in a cart is one of its variants."""
+
     category = models.ForeignKey(Category, related_name="products", on_delete=models.PROTECT)
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
@@ -39,7 +45,11 @@ class Product(models.Model):
 
     class Meta:
         ordering = ["name"]
-        indexes = [models.Index(fields=["category", "is_active"], name="product_category_active")]
+        indexes = [
+            models.Index(fields=["category", "is_active"], name="product_category_active"),
+            # Built concurrently, on PostgreSQL only, by migration 0002: see catalog/search.py.
+            PostgresOnlyGinIndex(SEARCH_VECTOR, name="product_search_document"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -63,10 +73,16 @@ class ProductVariant(models.Model):
         ordering = ["price", "sku"]
 
     def __str__(self) -> str:
-        return f"{self.product.name} – {self.name}" if self.name else self.product.name
+        return f"{self.product.name} ({self.name})" if self.name else self.product.name
+
+    @property
+    def stock_state(self) -> StockState:
+        return stock_state(self.stock)
 
 
 class ProductImage(models.Model):
+    """A picture of a product; the first by position is the one shown on product cards."""
+
     product = models.ForeignKey(Product, related_name="images", on_delete=models.CASCADE)
     image = models.ImageField(upload_to="products/")
     alt = models.CharField(max_length=200, blank=True)

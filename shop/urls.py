@@ -1,12 +1,31 @@
 """Root URL map (the contract in the design notes): every page of the shop hangs from here."""
 
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from catalog.views import HomeView
+from perf.status import healthz
+
+
+def media(request: HttpRequest, path: str) -> HttpResponse:
+    """
+    Product images, also with DEBUG off so `make serve` shows them; a real shop puts media on
+    object storage behind a CDN and drops this route.
+    """
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
 
 urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
     path("", include("catalog.urls")),
-    path("cart/", include("cart.urls")),
+    path("", include("cart.urls")),
     path("accounts/", include("accounts.urls")),
-    path("perf/", include("perf.urls")),
+    path("", include("perf.urls")),
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
+
+urlpatterns += [re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$", media, name="media")]

@@ -1,0 +1,306 @@
+"""
+The catalog's data objects, cached through ``perf.cache``, and what invalidates them.
+
+Every page is built from the same few objects: the category tree (the navigation, breadcrumbs and
+counts), product details (active variants with price and stock, images), product cards (what a
+listing shows) and lists of product ids (related products, the home shelves). They are read in
+batches, so a page costs a fixed number of cache round trips and, once they are cached, no query.
+
+Each object lives in a namespace, and so does each page (``*_PAGE_NAMESPACES``); saving a model
+bumps, after commit, the namespaces whose objects it changes:
+
+- ``TREE``: the category tree. Every page shows the navigation built from it.
+- ``LISTINGS``: what product cards show, on every page that lists products (related products
+  make that every page). Bumped by any product, variant or image edit, and by a stock change that
+  moves a card's badge.
+- ``card_namespace(id)`` and ``page_namespace(slug)``: one product's card, its details and its
+  page. A stock change that moves one variant's badge bumps only these.
+- ``category_namespace(id)``: which products are related to which (the newest of a category).
+"""
+
+from collections.abc import Iterable, Iterator, Sequence
+
+from django.db.models import F, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import receiver
+from django.urls import reverse
+
+from catalog import selectors
+from catalog.models import Category, Product, ProductImage, ProductVariant
+from catalog.signals import stock_changed, stock_state
+from perf.cache import data_cache, invalidate
+from perf.db.routing import use_primary
+
+TREE = "catalog:tree"
+LISTINGS = "catalog:listings"
+LISTING_PAGE_NAMESPACES = (TREE, LISTINGS)
+
+#: Products per batch when the whole data level is rebuilt.
+REBUILD_BATCH = 500
+
+
+def card_namespace(product_id: int) -> str:
+    return f"catalog:product:{product_id}"
+
+
+def page_namespace(slug: str) -> str:
+    return f"catalog:product-page:{slug}"
+
+
+def category_namespace(category_id: int) -> str:
+    return f"catalog:category:{category_id}"
+
+
+def product_page_namespaces(slug: str) -> list[str]:
+    return [TREE, LISTINGS, page_namespace(slug)]
+
+
+# --- Reads ---------------------------------------------------------------------------------------
+
+
+def category_tree() -> selectors.CategoryTree:
+    return data_cache().get_or_set("tree", selectors.category_tree, namespaces=[TREE])
+
+
+def product_detail(slug: str) -> Product | None:
+    """An active product with its category, active variants and images; None if there is none."""
+    details = product_details([slug])
+    return details[0] if details else None
+
+
+def product_details(slugs: Iterable[str]) -> list[Product]:
+    """The details of the active products among ``slugs``, in that order."""
+    keys = {f"product:{slug}": [page_namespace(slug)] for slug in slugs}
+    found = data_cache().get_many(keys, _details)
+    return [found[key] for key in keys if key in found]
+
+
+def ids_of(products: QuerySet[Product]) -> QuerySet:
+    """The primary keys of a listing, in its order: pages then show the cached cards."""
+    return products.prefetch_related(None).values_list("pk", flat=True)
+
+
+def cards(ids: Iterable[int]) -> list[Product]:
+    """Product cards for ``ids``, in that order; inactive or deleted products are left out."""
+    keys = {f"card:{pk}": [card_namespace(pk)] for pk in ids}
+    found = data_cache().get_many(keys, _cards)
+    return [found[key] for key in keys if key in found]
+
+
+def related_cards(product: Product) -> list[Product]:
+    """Cards of a few other products of the category (``selectors.related_products``)."""
+    ids = data_cache().get_or_set(
+        f"related:{product.pk}",
+        lambda: _keep_cards(selectors.related_products(product)),
+        namespaces=[category_namespace(product.category_id)],
+    )
+    return cards(ids)
+
+
+#: The home page's shelves of products, by name.
+SHELVES = {"featured": selectors.featured_products, "new-arrivals": selectors.new_arrivals}
+
+
+def shelf_cards(name: str) -> list[Product]:
+    """The cards of a home shelf (``SHELVES``)."""
+    ids = data_cache().get_or_set(
+        f"home:{name}", lambda: _keep_cards(SHELVES[name]()), namespaces=[LISTINGS]
+    )
+    return cards(ids)
+
+
+def _keep_cards(products: list[Product]) -> list[int]:
+    """Cache the cards a selector has just read, and return their ids."""
+    by_key = {f"card:{product.pk}": product for product in products}
+    data_cache().refresh_many(
+        {f"card:{product.pk}": [card_namespace(product.pk)] for product in products},
+        lambda keys: by_key,
+    )
+    return [product.pk for product in products]
+
+
+def _details(keys: list[str]) -> dict[str, Product]:
+    slugs = [key.removeprefix("product:") for key in keys]
+    products = selectors.product_page_queryset().filter(slug__in=slugs)
+    return {f"product:{product.slug}": product for product in products}
+
+
+def _cards(keys: list[str]) -> dict[str, Product]:
+    ids = [int(key.removeprefix("card:")) for key in keys]
+    products = selectors.product_cards(Product.objects.filter(pk__in=ids))
+    return {f"card:{product.pk}": product for product in products}
+
+
+def _related_ids(category_ids: Sequence[int]) -> dict[int, list[int]]:
+    """For every active product of ``category_ids``, its related products' ids, in one query
+    for the rebuild: the same choice as ``selectors.related_products`` (the newest active products
+    of the category, the product itself left out)."""
+    size = selectors.RELATED_PRODUCTS
+    ranked = (
+        Product.objects.filter(category_id__in=category_ids, is_active=True)
+        .annotate(
+            rank=Window(RowNumber(), partition_by=F("category_id"), order_by=["-created_at", "-pk"])
+        )
+        .order_by("-created_at", "-pk")
+        .values_list("pk", "category_id", "rank")
+    )
+    newest: dict[int, list[int]] = {}
+    members: dict[int, list[int]] = {}
+    for pk, category_id, rank in ranked:
+        members.setdefault(category_id, []).append(pk)
+        if rank <= size + 1:
+            newest.setdefault(category_id, []).append(pk)
+    return {
+        pk: [other for other in newest[category_id] if other != pk][:size]
+        for category_id, products in members.items()
+        for pk in products
+    }
+
+
+# --- Invalidation, after commit ------------------------------------------------------------------
+
+
+@receiver(post_save, sender=Category)
+@receiver(post_delete, sender=Category)
+def category_changed(sender, instance: Category, using: str, **kwargs) -> None:
+    invalidate(TREE, using=using)
+
+
+@receiver(pre_save, sender=Product)
+def remember_product_before_save(sender, instance: Product, **kwargs) -> None:
+    """Keep the slug and category the product had, to retire what was cached under them."""
+    instance._cached_before = (
+        Product.objects.filter(pk=instance.pk).values_list("slug", "category_id").first()
+        if instance.pk
+        else None
+    )
+
+
+@receiver(post_save, sender=Product)
+@receiver(post_delete, sender=Product)
+def product_changed(sender, instance: Product, using: str, **kwargs) -> None:
+    slugs, categories = {instance.slug}, {instance.category_id}
+    before = getattr(instance, "_cached_before", None)
+    if before:
+        slugs.add(before[0])
+        categories.add(before[1])
+    invalidate(
+        TREE,
+        LISTINGS,
+        card_namespace(instance.pk),
+        *map(page_namespace, slugs),
+        *map(category_namespace, categories),
+        using=using,
+    )
+
+
+@receiver(post_save, sender=ProductVariant)
+@receiver(post_delete, sender=ProductVariant)
+@receiver(post_save, sender=ProductImage)
+@receiver(post_delete, sender=ProductImage)
+def product_part_changed(sender, instance, using: str, **kwargs) -> None:
+    product = Product.objects.using(using).filter(pk=instance.product_id).first()
+    namespaces = [LISTINGS, card_namespace(instance.product_id)]
+    if product is not None:
+        namespaces.append(page_namespace(product.slug))
+    invalidate(*namespaces, using=using)
+
+
+@receiver(stock_changed)
+@use_primary()
+def stock_moved(sender, variant_ids: Iterable[int], **kwargs) -> None:
+    """Retire what shows a stock badge that the change moved (in stock / low / out), only that.
+
+    The badges on show are the ones in the cached details and cards: a product whose details or
+    card are not cached counts as moved, since a page built from them may still be cached.
+    """
+    variants = list(
+        ProductVariant.objects.filter(pk__in=variant_ids, is_active=True).values_list(
+            "pk", "stock", "product_id", "product__slug"
+        )
+    )
+    product_ids = {product_id for _, _, product_id, _ in variants}
+    totals = dict(
+        ProductVariant.objects.filter(product_id__in=product_ids, is_active=True)
+        .values("product_id")
+        .annotate(total=Sum("stock"))
+        .values_list("product_id", "total")
+    )
+    slugs = {product_id: slug for _, _, product_id, slug in variants}
+    details = data_cache().peek_many({f"product:{s}": [page_namespace(s)] for s in slugs.values()})
+    shown_cards = data_cache().peek_many({f"card:{p}": [card_namespace(p)] for p in product_ids})
+
+    moved_pages = set()
+    for pk, stock, product_id, slug in variants:
+        detail = details.get(f"product:{slug}")
+        shown = {v.pk: v.stock for v in detail.active_variants} if detail else {}
+        if pk not in shown or stock_state(shown[pk]) != stock_state(stock):
+            moved_pages.add(product_id)
+    moved_cards = {
+        product_id
+        for product_id in product_ids
+        if (card := shown_cards.get(f"card:{product_id}")) is None
+        or stock_state(card.stock_total) != stock_state(totals.get(product_id, 0))
+    }
+    namespaces = [ns for p in moved_pages for ns in (card_namespace(p), page_namespace(slugs[p]))]
+    if moved_cards:
+        namespaces += [LISTINGS, *map(card_namespace, moved_cards)]
+    if namespaces:
+        invalidate(*namespaces)
+
+
+# --- rebuild_cache -------------------------------------------------------------------------------
+
+
+class CatalogRebuilder:
+    """The catalog's part of ``manage.py rebuild_cache`` (``PERF["CACHE_REBUILDERS"]``)."""
+
+    name = "catalog"
+
+    def __init__(self) -> None:
+        self.products = list(
+            Product.objects.filter(is_active=True)
+            .order_by("pk")
+            .values_list("pk", "slug", "category_id")
+        )
+
+    def data_count(self) -> int:
+        # Each product's details, card and related ids; the tree; the home shelves.
+        return 3 * len(self.products) + 1 + len(SHELVES)
+
+    def rebuild_data(self) -> Iterator[int]:
+        cache = data_cache()
+        cache.refresh_many({"tree": [TREE]}, lambda keys: {"tree": selectors.category_tree()})
+        for name, select in SHELVES.items():
+            cache.refresh_many(
+                {f"home:{name}": [LISTINGS]},
+                lambda keys, select=select: {keys[0]: [product.pk for product in select()]},
+            )
+        yield 1 + len(SHELVES)
+        related = _related_ids(sorted({category for _, _, category in self.products}))
+        for start in range(0, len(self.products), REBUILD_BATCH):
+            batch = self.products[start : start + REBUILD_BATCH]
+            details = {f"product:{slug}": [page_namespace(slug)] for _, slug, _ in batch}
+            batch_cards = {f"card:{pk}": [card_namespace(pk)] for pk, _, _ in batch}
+            batch_related = {f"related:{pk}": [category_namespace(c)] for pk, _, c in batch}
+            yield (
+                len(cache.refresh_many(details, _details))
+                + len(cache.refresh_many(batch_cards, _cards))
+                + len(
+                    cache.refresh_many(
+                        batch_related,
+                        lambda keys: {key: related[int(key.split(":")[1])] for key in keys},
+                    )
+                )
+            )
+
+    def page_count(self) -> int:
+        return 1 + Category.objects.count() + len(self.products)
+
+    def page_paths(self) -> Iterator[str]:
+        yield reverse("home")
+        for slug in Category.objects.order_by("pk").values_list("slug", flat=True):
+            yield reverse("catalog:category", args=[slug])
+        for _, slug, _ in self.products:
+            yield reverse("catalog:product", args=[slug])

@@ -1,0 +1,40 @@
+"""
+The products a visitor looked at last, kept in a signed cookie.
+
+Product pages add to it on every view, cached or not; the list is shown in a pass-two hole
+(``includes/recently_viewed.html``), so the cached page stays the same for everyone. A cookie
+rather than the session: remembering a view writes nothing to the database.
+"""
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponseBase
+
+COOKIE = "recently_viewed"
+SALT = "catalog.recently_viewed"
+KEEP = 8
+MAX_AGE = 30 * 24 * 3600
+
+
+def viewed_slugs(request: HttpRequest) -> list[str]:
+    """The slugs in the visitor's cookie, most recent first; none if it was tampered with."""
+    value = request.get_signed_cookie(COOKIE, default="", salt=SALT, max_age=MAX_AGE)
+    return [slug for slug in value.split(",") if slug][:KEEP]
+
+
+def remember(request: HttpRequest, response: HttpResponseBase, slug: str) -> None:
+    """Put ``slug`` first in the cookie, if the product page was shown."""
+    if response.status_code != 200:
+        return
+    slugs = viewed_slugs(request)
+    if slugs[:1] == [slug]:
+        return
+    slugs = [slug, *(other for other in slugs if other != slug)][:KEEP]
+    response.set_signed_cookie(
+        COOKIE,
+        ",".join(slugs),
+        salt=SALT,
+        max_age=MAX_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )

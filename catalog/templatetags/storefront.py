@@ -1,0 +1,49 @@
+"""
+Template tags the storefront pages share: prices, stock badges and the category navigation.
+
+``category_nav`` reads the category tree itself because the navigation sits in base.html, on every
+page, and no view should have to remember to pass it.
+"""
+
+from decimal import Decimal
+
+from django import template
+
+from catalog import cache
+from catalog.signals import stock_state
+
+register = template.Library()
+
+CURRENCY_SYMBOL = "$"
+
+
+@register.filter
+def money(amount: Decimal | None) -> str:
+    """``1234.5`` -> ``$1,234.50``; an empty string for no price."""
+    if amount is None or amount == "":
+        return ""
+    return f"{CURRENCY_SYMBOL}{Decimal(amount):,.2f}"
+
+
+@register.inclusion_tag("includes/stock_badge.html")
+def stock_badge(quantity: int | None) -> dict:
+    """The in stock / low stock / out of stock badge for ``quantity`` units on hand."""
+    return {"state": stock_state(quantity)}
+
+
+@register.inclusion_tag("includes/category_nav.html", takes_context=True)
+def category_nav(context: template.Context) -> dict:
+    """
+    The header's department links, with the one being browsed (``department`` in the context)
+    marked. The page's own ``tree``, when it has one, saves reading the tree twice.
+    """
+    tree = context.get("tree") or cache.category_tree()
+    return {"departments": tree.roots, "current": context.get("department")}
+
+
+@register.inclusion_tag("includes/pagination.html", takes_context=True)
+def pagination(context: template.Context) -> dict:
+    """Previous / next links and page numbers around the current page (1 … 4 5 6 … 42)."""
+    page = context["page_obj"]
+    pages = page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+    return {"page_obj": page, "pages": pages, "ellipsis": page.paginator.ELLIPSIS}

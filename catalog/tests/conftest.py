@@ -1,0 +1,46 @@
+import pytest
+
+from catalog.tests.factories import (
+    CategoryFactory,
+    ProductFactory,
+    ProductImageFactory,
+    ProductVariantFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Pictures a test writes (the seed command's) land in a temporary directory."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def tree(db):
+    """Clothing > Men > Shirts, Clothing > Women, and Footwear."""
+    clothing = CategoryFactory(name="Clothing", position=0)
+    men = CategoryFactory(name="Men", parent=clothing)
+    shirts = CategoryFactory(name="Shirts", parent=men)
+    women = CategoryFactory(name="Women", parent=clothing, position=1)
+    footwear = CategoryFactory(name="Footwear", position=1)
+    return {
+        "clothing": clothing,
+        "men": men,
+        "shirts": shirts,
+        "women": women,
+        "footwear": footwear,
+    }
+
+
+def make_product(*, category, price="10.00", stock=10, images=1, **fields):
+    """A product with one variant per price in ``price`` (a string or a list) and some images."""
+    product = ProductFactory(category=category, **fields)
+    for amount in [price] if isinstance(price, str) else price:
+        ProductVariantFactory(product=product, price=amount, stock=stock)
+    ProductImageFactory.create_batch(images, product=product)
+    return product
+
+
+@pytest.fixture
+def product_maker():
+    return make_product
