@@ -1,5 +1,9 @@
 from django.urls import path
 
+from perf.status import StatusView
+
 app_name = "perf"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("perf/", StatusView.as_view(), name="status"),
+]

@@ -14,6 +14,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from perf.db.databases import replicated_databases
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -56,8 +58,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so it counts every query of the request (docs/replicas-and-failover.md).
+    "perf.db.timing.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above the session and auth middleware, so their reads follow the request's pin.
+    "perf.db.pinning.PrimaryPinningMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -80,6 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "cart.context_processors.minicart",
             ],
         },
     },
@@ -88,20 +95,25 @@ TEMPLATES = [
 # ------------------------------------------------------------------------------------------------
 # Databases
 # DATABASE_URL is the primary; DATABASE_REPLICA_URLS (comma-separated) become replica1, replica2...
+# Their PostgreSQL nodes run on perf's failover backend; PERF_DB_FAILOVER=libpq switches to the
+# benchmark's baseline, Django's stock backend with libpq multi-host strings.
+# docs/replicas-and-failover.md
 # ------------------------------------------------------------------------------------------------
 CONN_MAX_AGE = int(os.environ.get("CONN_MAX_AGE", "60"))
 
-DATABASES = {
-    "default": dj_database_url.parse(
+DATABASES = replicated_databases(
+    dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=CONN_MAX_AGE,
         conn_health_checks=True,
-    )
-}
-for number, url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
-    DATABASES[f"replica{number}"] = dj_database_url.parse(
-        url, conn_max_age=CONN_MAX_AGE, conn_health_checks=True
-    )
+    ),
+    [
+        dj_database_url.parse(url, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)
+        for url in env_list("DATABASE_REPLICA_URLS")
+    ],
+    failover=os.environ.get("PERF_DB_FAILOVER") or "backend",
+)
+DATABASE_ROUTERS = ["perf.db.router.ReplicaRouter"]
 
 # ------------------------------------------------------------------------------------------------
 # Cache and sessions
@@ -109,23 +121,53 @@ for number, url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
 if REDIS_URL:
+    REDIS_OPTIONS = {
+        "PARSER_CLASS": "redis.connection._HiredisParser",
+        "SOCKET_CONNECT_TIMEOUT": 0.5,
+        "SOCKET_TIMEOUT": 0.5,
+    }
     CACHES = {
+        # Errors raise: perf.cache counts them, warns, and reads the database instead.
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {
-                "PARSER_CLASS": "redis.connection._HiredisParser",
-                "SOCKET_CONNECT_TIMEOUT": 0.5,
-                "SOCKET_TIMEOUT": 0.5,
-            },
-        }
+            "OPTIONS": REDIS_OPTIONS,
+        },
+        # Errors are ignored: with Redis down, cached_db sessions read and write the database.
+        "sessions": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {**REDIS_OPTIONS, "IGNORE_EXCEPTIONS": True},
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "sessions": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "sessions",
+        },
+    }
 
 # cached_db: reads come from the cache, every write also lands in the primary database, so a cart
 # or a log-in survives a Redis restart or eviction.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_CACHE_ALIAS = "sessions"
+
+# ------------------------------------------------------------------------------------------------
+# perf: two-pass page cache, multi-level data cache, replica routing (every option: perf/conf.py)
+# PERF_PAGE_CACHE=0 and PERF_DATA_CACHE=0 turn them off, for the benchmarks' baselines.
+# ------------------------------------------------------------------------------------------------
+PERF = {
+    "PAGE_CACHE": env_bool("PERF_PAGE_CACHE", default=True),
+    "DATA_CACHE": env_bool("PERF_DATA_CACHE", default=True),
+    "CACHE_REBUILDERS": ["catalog.cache.CatalogRebuilder"],
+    # Replicas: the catalog may be read a little stale, so replicas serve it; the cart, checkout,
+    # orders, accounts, sessions and admin read the primary only (their models and their views).
+    "REPLICAS": [alias for alias in DATABASES if alias != "default"],
+    "REPLICA_READ_MODELS": ["catalog"],
+    "PRIMARY_NAMESPACES": ["admin", "cart", "accounts"],
+}
 
 # ------------------------------------------------------------------------------------------------
 # Auth

@@ -1,0 +1,107 @@
+"""
+The one place where ``perf`` reads its options.
+
+A project sets only what it changes in ``settings.PERF`` (a dict); everything else comes from
+``CONFIG_DEFAULTS`` below, where each option says what it does. ``get_config()`` merges the two once
+and is cleared when a test overrides ``PERF``, like whitenoise and django-debug-toolbar do.
+"""
+
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+
+CONFIG_DEFAULTS: dict[str, Any] = {
+    # --- Replicas and failover (perf.db; docs/replicas-and-failover.md) -----------------------
+    # The database alias of the primary, and the aliases of its streaming replicas. No replicas:
+    # the router changes nothing.
+    "PRIMARY": "default",
+    "REPLICAS": (),
+    # Which reads may be served a little stale by a replica: app labels ("catalog") or models
+    # ("catalog.product"). Every other model is read from the primary.
+    "REPLICA_READ_MODELS": (),
+    # URL namespaces whose views read the primary only, whatever model they read.
+    "PRIMARY_NAMESPACES": ("admin",),
+    # After a write to a model a replica serves, the browser reads the primary for this many
+    # seconds, through a signed cookie of this name.
+    "PIN_SECONDS": 5,
+    "PIN_COOKIE_NAME": "perf_primary",
+    # Seconds a connection attempt may take before the node counts as down.
+    "CONNECT_TIMEOUT": 1.0,
+    # Seconds a node that failed is skipped before one connection tries it again (half-open).
+    "FAILOVER_COOLDOWN": 5.0,
+    # A replica further behind the primary than this (bytes of WAL or seconds) serves no reads
+    # until it catches up; each process measures it once per LAG_CHECK_INTERVAL seconds.
+    "MAX_LAG_BYTES": 16 * 1024 * 1024,
+    "MAX_LAG_SECONDS": 10.0,
+    "LAG_CHECK_INTERVAL": 2.0,
+    # The database the lag monitor connects to on each node: the maintenance database, so it
+    # never holds a session on the application's.
+    "LAG_MONITOR_DATABASE": "postgres",
+    # Seconds between refreshes of the /perf/ status page.
+    "STATUS_REFRESH_SECONDS": 2,
+    # --- Multi-level data cache (perf.cache) --------------------------------------------------
+    # False turns the data cache off: every read computes from the database (env PERF_DATA_CACHE=0).
+    "DATA_CACHE": True,
+    # The Django cache alias used as the shared level (L2): django-redis in production.
+    "CACHE_ALIAS": "default",
+    # L1, in each process: at most this many entries, each kept at most this many seconds. The
+    # short TTL bounds memory and staleness of un-namespaced keys; namespaced keys stay coherent
+    # across processes through their generation (see perf/cache/generations.py).
+    "L1_MAX_ENTRIES": 5000,
+    "L1_TTL": 30,
+    # A data object is fresh this many seconds, then served stale for STALE_TTL more seconds while
+    # one process recomputes it.
+    "DATA_TTL": 3600,
+    "STALE_TTL": 600,
+    # Stampede control: a recompute lock expires after LOCK_TIMEOUT seconds (a crashed holder never
+    # blocks a key for longer); a request waits at most LOCK_WAIT seconds for another's recompute of
+    # a missing key, then computes it itself.
+    "LOCK_TIMEOUT": 10,
+    "LOCK_WAIT": 2.0,
+    # After an error from L2 (Redis down), skip it for this many seconds: reads go to the database
+    # instead of each paying a connection timeout.
+    "L2_RETRY_AFTER": 5,
+    # --- Two-pass page cache (perf.twopass) ----------------------------------------------------
+    # False turns the page cache off: views render as plain Django views (env PERF_PAGE_CACHE=0).
+    "PAGE_CACHE": True,
+    "PAGE_TTL": 3600,
+    "PAGE_L1_MAX_ENTRIES": 500,
+    # Part of every page key: change it on a deploy that changes what views put in their context.
+    # Template changes need nothing: the key holds a hash of the template files.
+    "PAGE_VERSION": "",
+    # Query parameters left out of page keys (never read by views: analytics tags).
+    "PAGE_IGNORED_QUERY_PARAMS": (
+        "utm_source",
+        "utm_medium",
+        "utm_campaign",
+        "utm_term",
+        "utm_content",
+        "gclid",
+        "fbclid",
+    ),
+    # Context processors allowed in pass one: they read nothing personal. Every other processor's
+    # names are replaced by guards that raise when a pass-one template touches them.
+    "PASS_ONE_CONTEXT_PROCESSORS": (
+        "django.template.context_processors.request",
+        "django.template.context_processors.i18n",
+        "django.template.context_processors.static",
+        "django.template.context_processors.media",
+        "django.template.context_processors.tz",
+    ),
+    # Dotted paths of callables returning the shop's CacheRebuilders, used by `rebuild_cache`.
+    "CACHE_REBUILDERS": (),
+}
+
+
+@cache
+def get_config() -> dict[str, Any]:
+    return {**CONFIG_DEFAULTS, **getattr(settings, "PERF", {})}
+
+
+@receiver(setting_changed)
+def _clear_config(*, setting: str, **kwargs: Any) -> None:
+    if setting == "PERF":
+        get_config.cache_clear()

@@ -1,0 +1,15 @@
+"""
+Read replicas and failover.
+
+``router.ReplicaRouter`` sends the reads that may be a little stale to the replicas, round robin,
+and everything else to the primary; ``routing`` holds the per-request state that decides it
+(``use_primary()``, read-your-writes pins). ``backends.failover`` is a database ENGINE that keeps
+a replica alias answering when its node dies, using what ``health`` knows about every node and
+what ``lag`` measures. ``pinning`` and ``timing`` are the middleware that carry the pin across
+requests and report, in a ``Server-Timing`` header, which node served the reads. Options come
+from ``perf.conf``; docs/replicas-and-failover.md explains the whole.
+"""
+
+from perf.db.routing import use_primary
+
+__all__ = ["use_primary"]

@@ -1,0 +1,196 @@
+"""
+What this process knows about each database node: up or down, how far behind, and the counts the
+status page shows.
+
+The failover backend reports every connection it makes or loses here, and the router and the
+backend ask here before they use a node. A node that failed is skipped for FAILOVER_COOLDOWN
+seconds; then one connection may try it (half-open) while the others keep skipping it, and it
+rejoins when that attempt succeeds. The registry is per process (each gunicorn worker learns on
+its own, with no shared store to fail) and guarded by a lock, as requests run in threads.
+Every change of state writes one ``key=value`` log line on the ``perf.db`` logger.
+"""
+
+import json
+import logging
+import threading
+import time
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from perf.conf import get_config
+
+logger = logging.getLogger("perf.db")
+
+# The clock of every deadline here; tests replace it to step through a cooldown.
+clock = time.monotonic
+
+
+@dataclass
+class NodeHealth:
+    name: str
+    up: bool = True
+    # When the node last came back: a connection older than that died with the old server.
+    up_since: float = float("-inf")
+    down_since: float | None = None
+    retry_at: float = 0.0
+    # One connection is trying the node after its cooldown; the others keep skipping it.
+    probing: bool = False
+    last_error: str = ""
+    lag_bytes: int | None = None
+    lag_seconds: float | None = None
+    lagging: bool = False
+    # Reads the node served to requests of this process, and their time.
+    reads: int = 0
+    read_ms: float = 0.0
+    # Times reads meant for this node went to another one.
+    failovers: int = 0
+
+
+_lock = threading.Lock()
+_nodes: dict[str, NodeHealth] = {}
+
+
+def _node(name: str) -> NodeHealth:
+    # Callers hold _lock.
+    if name not in _nodes:
+        _nodes[name] = NodeHealth(name)
+    return _nodes[name]
+
+
+def is_routable(name: str) -> bool:
+    """Whether reads may be sent to the node: up and caught up, or due for its half-open try."""
+    node = _nodes.get(name)
+    if node is None:
+        return True
+    if node.lagging:
+        return False
+    return node.up or (not node.probing and clock() >= node.retry_at)
+
+
+def is_up(name: str) -> bool:
+    """Whether the node answers, lagging or not."""
+    node = _nodes.get(name)
+    return node is None or node.up
+
+
+def try_acquire(name: str) -> bool:
+    """Whether this connection may try the node now; after a cooldown only one caller may."""
+    with _lock:
+        node = _node(name)
+        if node.lagging:
+            return False
+        if node.up:
+            return True
+        if node.probing or clock() < node.retry_at:
+            return False
+        node.probing = True
+        return True
+
+
+def record_connected(name: str) -> None:
+    with _lock:
+        node = _node(name)
+        node.probing = False
+        if node.up:
+            return
+        node.up = True
+        node.up_since = clock()
+        down_for = node.up_since - node.down_since if node.down_since is not None else 0.0
+        node.down_since = None
+    log(logging.INFO, "node_up", node=name, down_for=round(down_for, 2))
+
+
+def record_failure(name: str, error: str) -> None:
+    with _lock:
+        node = _node(name)
+        was_up = node.up
+        node.probing = False
+        node.up = False
+        node.last_error = error
+        node.retry_at = clock() + get_config()["FAILOVER_COOLDOWN"]
+        if was_up:
+            node.down_since = clock()
+    event = "node_down" if was_up else "node_still_down"
+    log(logging.WARNING, event, node=name, error=error)
+
+
+def record_lost_connection(name: str, connected_at: float) -> None:
+    """A connection to the node died under a query. That is news only when the node is
+    believed up and the connection was made since it last came back; otherwise the node is
+    already being skipped, or the connection outlived a restart the node has recovered from."""
+    node = _nodes.get(name)
+    if node is None or (node.up and connected_at >= node.up_since):
+        record_failure(name, "connection lost")
+
+
+def record_failover(alias: str, from_node: str, to_node: str, reason: str) -> None:
+    with _lock:
+        _node(from_node).failovers += 1
+    log(
+        logging.WARNING,
+        "failover",
+        alias=alias,
+        from_node=from_node,
+        to_node=to_node,
+        reason=reason,
+    )
+
+
+def record_lag(name: str, lag_bytes: int | None, lag_seconds: float | None) -> None:
+    config = get_config()
+    too_many_bytes = (lag_bytes or 0) > config["MAX_LAG_BYTES"]
+    lagging = too_many_bytes or (lag_seconds or 0) > config["MAX_LAG_SECONDS"]
+    with _lock:
+        node = _node(name)
+        node.lag_bytes, node.lag_seconds = lag_bytes, lag_seconds
+        changed = node.lagging != lagging
+        node.lagging = lagging
+    if changed:
+        event = "replica_lagging" if lagging else "replica_caught_up"
+        log(
+            logging.WARNING if lagging else logging.INFO,
+            event,
+            node=name,
+            lag_bytes=lag_bytes,
+            lag_seconds=lag_seconds,
+        )
+
+
+def record_reads(reads: dict[str, tuple[int, float]]) -> None:
+    """Add a request's reads: ``{node: (count, milliseconds)}``."""
+    with _lock:
+        for name, (count, milliseconds) in reads.items():
+            node = _node(name)
+            node.reads += count
+            node.read_ms += milliseconds
+
+
+def snapshot(names: list[str]) -> list[dict[str, Any]]:
+    """The state of the named nodes, as plain data (the status page, its JSON)."""
+    now = clock()
+    with _lock:
+        states = [asdict(_nodes.get(name) or NodeHealth(name)) for name in names]
+    for state in states:
+        del state["up_since"]
+        since = state.pop("down_since")
+        state["down_for"] = None if since is None else round(now - since, 1)
+        state["retry_in"] = max(0.0, round(state.pop("retry_at") - now, 1))
+        state["read_ms"] = round(state["read_ms"], 1)
+    return states
+
+
+def reset() -> None:
+    """Forget everything (tests)."""
+    with _lock:
+        _nodes.clear()
+
+
+def log(level: int, event: str, **fields: Any) -> None:
+    """One ``event=... key=value`` line, easy to grep and to parse; fields also ride on the
+    record (``record.perf``) for structured handlers."""
+    parts = [f"event={event}"]
+    for key, value in fields.items():
+        text = "" if value is None else str(value)
+        quoted = not text or any(char in text for char in ' "=')
+        parts.append(f"{key}={json.dumps(text) if quoted else text}")
+    logger.log(level, " ".join(parts), extra={"perf": {"event": event, **fields}})

@@ -1,0 +1,83 @@
+"""
+``ServerTimingMiddleware``: every response says which database nodes served its reads.
+
+    Server-Timing: db;dur=2.31;desc="7 queries", db-replica2;dur=1.52;desc="5 reads"
+
+``db`` totals every query of the request; one ``db-<node>`` entry per node that served reads
+counts them. Nodes are named by their alias (``default`` is the primary), never by host, so the
+header is safe to send to browsers; a load test counts each node's share of reads from it, and
+the same counts add up on the ``/perf/`` page. Place it first in MIDDLEWARE so every query of
+the request, the session's included, is counted.
+"""
+
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from contextlib import ExitStack
+
+import psycopg
+from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.http import HttpRequest, HttpResponse
+
+from perf.db import health, sql, topology
+
+
+class QueryTimer:
+    """An execute wrapper (installed on every alias) that times each query and notes which node
+    served it."""
+
+    def __init__(self) -> None:
+        self.queries = 0
+        self.milliseconds = 0.0
+        self.reads: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
+
+    def __call__(self, execute, statement, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(statement, params, many, context)
+        finally:
+            elapsed = (time.perf_counter() - start) * 1000
+            self.queries += 1
+            self.milliseconds += elapsed
+            if sql.is_read(statement):
+                count = self.reads[served_by(context["connection"])]
+                count[0] += 1
+                count[1] += elapsed
+
+    def header(self) -> str:
+        entries = [f'db;dur={self.milliseconds:.2f};desc="{self.queries} queries"']
+        for node, (count, milliseconds) in sorted(self.reads.items()):
+            entries.append(f'db-{node};dur={milliseconds:.2f};desc="{count} reads"')
+        return ", ".join(entries)
+
+
+def served_by(connection: BaseDatabaseWrapper) -> str:
+    """The node behind ``connection``: the failover backend knows it; Django's stock backend
+    with a multi-host string is asked which host it reached."""
+    node = getattr(connection, "node", None)
+    if node:
+        return node
+    if connection.vendor == "postgresql" and connection.connection is not None:
+        try:
+            info = connection.connection.info
+            return topology.node_at(info.host, info.port) or connection.alias
+        except psycopg.Error:  # the connection died under the query
+            pass
+    return connection.alias
+
+
+class ServerTimingMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        timer = QueryTimer()
+        with ExitStack() as stack:
+            for alias in connections:
+                stack.enter_context(connections[alias].execute_wrapper(timer))
+            response = self.get_response(request)
+        health.record_reads({node: (int(n), ms) for node, (n, ms) in timer.reads.items()})
+        existing = response.get("Server-Timing")
+        response["Server-Timing"] = f"{existing}, {timer.header()}" if existing else timer.header()
+        return response

@@ -1,0 +1,96 @@
+"""
+The staff-only status page (``/perf/``) and the liveness probe (``/healthz``).
+
+The page is a list of ``SECTIONS``, each a title, a template and a function returning plain
+data; ``?format=json`` returns the same data for scripts. A section of another part of perf
+adds itself to the list. The page refreshes itself (a meta refresh: no script). Its numbers
+belong to the process that serves it: each gunicorn worker counts its own.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.mixins import UserPassesTestMixin
+from django.db import connections
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.cache import never_cache
+
+from perf.cache.report import cache_levels
+from perf.conf import get_config
+from perf.db import health, topology
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    template: str
+    data: Callable[[], Any]
+
+
+def database_nodes() -> dict[str, Any]:
+    """Each node's role, state, lag and counts, as this process sees them."""
+    config = get_config()
+    nodes = []
+    for state in health.snapshot(topology.nodes()):
+        engine = connections.settings.get(state["name"], {}).get("ENGINE", "?")
+        nodes.append(
+            {
+                **state,
+                "role": topology.role(state["name"]),
+                "engine": engine.rsplit(".", 1)[-1],
+                "state": node_state(state),
+            }
+        )
+    return {
+        "nodes": nodes,
+        "settings": {
+            key: config[key]
+            for key in (
+                "CONNECT_TIMEOUT",
+                "FAILOVER_COOLDOWN",
+                "MAX_LAG_BYTES",
+                "MAX_LAG_SECONDS",
+                "PIN_SECONDS",
+            )
+        },
+    }
+
+
+def node_state(state: dict[str, Any]) -> str:
+    if not state["up"]:
+        return "trying" if state["probing"] else "down"
+    return "lagging" if state["lagging"] else "up"
+
+
+SECTIONS = [
+    Section("databases", "Databases", "perf/sections/databases.html", database_nodes),
+    Section("cache", "Cache levels", "perf/sections/cache.html", cache_levels),
+]
+
+
+@method_decorator(never_cache, name="dispatch")
+class StatusView(UserPassesTestMixin, View):
+    """Anonymous visitors are sent to log in; users who are not staff get a 403."""
+
+    def test_func(self) -> bool:
+        return self.request.user.is_staff
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        data = {section.key: section.data() for section in SECTIONS}
+        if request.GET.get("format") == "json":
+            return JsonResponse(data)
+        sections = [(section, data[section.key]) for section in SECTIONS]
+        context = {"sections": sections, "refresh": get_config()["STATUS_REFRESH_SECONDS"]}
+        return render(request, "perf/status.html", context)
+
+
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness: the process answers. It touches no database, session or cache, so a database
+    outage never gets healthy workers restarted."""
+    return HttpResponse("ok\n", content_type="text/plain")
