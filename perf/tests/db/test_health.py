@@ -1,0 +1,96 @@
+import logging
+
+import pytest
+
+from perf.db import health
+
+
+@pytest.fixture
+def clock(monkeypatch, settings):
+    settings.PERF = {**settings.PERF, "FAILOVER_COOLDOWN": 5.0}
+    now = [1000.0]
+    monkeypatch.setattr(health, "clock", lambda: now[0])
+    return now
+
+
+def test_a_failed_node_is_skipped_for_the_cooldown(clock):
+    health.record_failure("replica1", "Connection refused")
+    clock[0] += 4.9
+    assert not health.try_acquire("replica1")
+    assert not health.is_routable("replica1")
+
+
+def test_after_the_cooldown_one_caller_tries_the_node_while_the_others_skip_it(clock):
+    health.record_failure("replica1", "Connection refused")
+    clock[0] += 5.0
+    assert health.is_routable("replica1")
+    assert health.try_acquire("replica1")
+    assert not health.try_acquire("replica1")
+    assert not health.is_routable("replica1")
+
+
+def test_a_node_rejoins_when_its_trial_connection_succeeds(clock):
+    health.record_failure("replica1", "Connection refused")
+    clock[0] += 5.0
+    health.try_acquire("replica1")
+    health.record_connected("replica1")
+    assert health.try_acquire("replica1")
+    assert health.try_acquire("replica1")
+
+
+def test_a_failed_trial_starts_a_new_cooldown(clock):
+    health.record_failure("replica1", "Connection refused")
+    clock[0] += 5.0
+    health.try_acquire("replica1")
+    health.record_failure("replica1", "connection timeout expired")
+    clock[0] += 4.0
+    assert not health.try_acquire("replica1")
+    clock[0] += 1.0
+    assert health.try_acquire("replica1")
+
+
+def test_each_failure_and_recovery_writes_one_structured_line(clock, caplog):
+    caplog.set_level(logging.INFO, logger="perf.db")
+    health.record_failure("replica1", "57P01 terminating connection")
+    clock[0] += 7.5
+    health.record_connected("replica1")
+    health.record_connected("replica1")
+    assert [record.getMessage() for record in caplog.records] == [
+        'event=node_down node=replica1 error="57P01 terminating connection"',
+        "event=node_up node=replica1 down_for=7.5",
+    ]
+    assert caplog.records[0].perf == {
+        "event": "node_down",
+        "node": "replica1",
+        "error": "57P01 terminating connection",
+    }
+
+
+def test_a_failover_is_counted_against_the_node_left_and_logged(caplog):
+    caplog.set_level(logging.INFO, logger="perf.db")
+    health.record_failover("replica1", "replica1", "replica2", "connection_lost")
+    [state] = health.snapshot(["replica1"])
+    assert state["failovers"] == 1
+    assert caplog.messages == [
+        "event=failover alias=replica1 from_node=replica1 to_node=replica2 reason=connection_lost"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("lag_bytes", "lag_seconds", "lagging"),
+    [(0, 0.0, False), (1024, 1.0, False), (10**9, 0.0, True), (0, 60.0, True)],
+)
+def test_a_replica_lags_when_it_is_behind_in_bytes_or_in_seconds(
+    settings, lag_bytes, lag_seconds, lagging
+):
+    settings.PERF = {**settings.PERF, "MAX_LAG_BYTES": 1024 * 1024, "MAX_LAG_SECONDS": 10.0}
+    health.record_lag("replica1", lag_bytes, lag_seconds)
+    assert health.is_routable("replica1") is not lagging
+    assert health.try_acquire("replica1") is not lagging
+
+
+def test_reads_add_up_per_node():
+    health.record_reads({"replica1": (3, 1.5), "default": (1, 0.25)})
+    health.record_reads({"replica1": (2, 1.0)})
+    counts = {state["name"]: state["reads"] for state in health.snapshot(["default", "replica1"])}
+    assert counts == {"default": 1, "replica1": 5}
