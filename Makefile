@@ -1,0 +1,80 @@
+# The commands users type (see README.md). `make help` lists them.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+MANAGE := $(PY) manage.py
+
+.DEFAULT_GOAL := help
+.PHONY: help venv demo test lint
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-16s %s\n", $$1, $$2}'
+
+$(VENV)/bin/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Python 3.11 or newer is needed (found $$($(PYTHON) --version)); set PYTHON=python3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(VENV)/bin/python
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+venv: $(VENV)/.dev ## Create .venv with the runtime, test and benchmark dependencies
+
+demo: $(VENV)/.runtime ## Run the shop on the embedded default (SQLite, local memory) at http://127.0.0.1:8000
+	$(MANAGE) safe_migrate --noinput
+	$(MANAGE) seed_catalog --products 500 --if-empty
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: venv ## The whole suite: on a throwaway PostgreSQL primary + 2 replicas + Redis, then on SQLite
+	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest --embedded -m "not stack"
+
+lint: venv ## ruff, makemigrations --check and the migration rules
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+	$(MANAGE) check_migrations
+
+.PHONY: stack-up stack-down stack-status kill-replica start-replica serve
+N ?= 1
+
+stack-up: $(VENV)/.runtime ## Native stack: PostgreSQL :55432, replicas :55433 :55434, Redis :56379 (var/stack/)
+	$(PY) -m stack up
+
+stack-down: $(VENV)/.runtime ## Stop the native stack (harmless when nothing runs)
+	$(PY) -m stack down
+
+stack-status: $(VENV)/.runtime ## Each server's role, state and replication lag, and Redis'
+	$(PY) -m stack status
+
+kill-replica: $(VENV)/.runtime ## Crash replica N of the native stack (immediate stop): make kill-replica N=1
+	$(PY) -m stack kill-replica $(N)
+
+start-replica: $(VENV)/.runtime ## Start replica N of the native stack again: make start-replica N=1
+	$(PY) -m stack start-replica $(N)
+
+# Plain HTTP on loopback, so no HTTPS redirect and no Secure-only cookies.
+serve: stack-up ## gunicorn (DEBUG=False) on the native stack at http://127.0.0.1:8000
+	eval "$$($(PY) -m stack env)" && PYTHON=$(PY) SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 \
+		docker/web/start.sh
+
+.PHONY: bench failover-demo
+bench: venv ## Locust scenarios side by side on the native stack (DURATION=60 s each); report in loadtests/results/latest
+	$(PY) -m loadtests.bench --suite bench
+
+failover-demo: venv ## Kill replica 1 under load: perf.db's failover against libpq's, side by side
+	$(PY) -m loadtests.bench --suite failover-demo
+
+.PHONY: bench-views bench-rebuild
+bench-views: venv ## Product page req/s in-process: hello, uncached, cache_page, {% cache %}, two-pass hit (loadtests/results/views.json)
+	$(PY) -m loadtests.bench_views
+
+bench-rebuild: venv ## Whole-cache rebuild of 10,000 products: multi-level vs naive page by page (loadtests/results/rebuild.json)
+	$(PY) -m loadtests.bench_rebuild

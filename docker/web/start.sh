@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Starts the shop on the stack: migrations (on the primary only), static files, a demo catalog
+# when the database is empty, then gunicorn. The compose `web` service runs it, and so does
+# `make serve` with the native stack's environment (python -m stack env).
+#
+# Environment: DATABASE_URL, DATABASE_REPLICA_URLS, REDIS_URL as for the settings;
+#   SECRET_KEY      generated once into var/secret_key when unset
+#   SEED_PRODUCTS   size of the demo catalog (default: 2000)
+#   PYTHON          the interpreter (default: python)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+python="${PYTHON:-python}"
+
+export DEBUG="${DEBUG:-False}"
+if [ -z "${SECRET_KEY:-}" ]; then
+    if [ ! -s var/secret_key ]; then
+        mkdir -p var
+        (umask 077 && "$python" -c 'import secrets; print(secrets.token_urlsafe(50))' >var/secret_key)
+    fi
+    SECRET_KEY="$(cat var/secret_key)"
+    export SECRET_KEY
+fi
+
+echo "==> Migrating the primary"
+"$python" manage.py safe_migrate --noinput
+echo "==> Collecting static files"
+"$python" manage.py collectstatic --noinput --verbosity 0
+echo "==> Seeding the demo catalog if the database is empty"
+"$python" manage.py seed_catalog --products "${SEED_PRODUCTS:-2000}" --if-empty
+echo "==> Serving the shop with gunicorn"
+exec "$python" -m gunicorn --config shop/gunicorn.conf.py

@@ -1,0 +1,96 @@
+"""
+``python -m stack up|down|status|env|kill-replica N|start-replica N``: the native stack.
+
+PostgreSQL primary on 127.0.0.1:55432, replicas on 55433 and 55434, Redis on 56379, data under
+``var/stack/``. ``env`` prints the shell exports that point the shop at it (``make serve`` and the
+load-test runner use them).
+"""
+
+import argparse
+import shlex
+import sys
+from pathlib import Path
+
+from stack.cluster import Stack
+from stack.exceptions import StackError
+from stack.ports import StackPorts
+from stack.status import format_status, stack_status
+
+NATIVE_DIRECTORY = Path(__file__).resolve().parent.parent / "var" / "stack"
+
+
+def native_stack() -> Stack:
+    return Stack(NATIVE_DIRECTORY, StackPorts.native())
+
+
+def up(arguments: argparse.Namespace) -> None:
+    stack = native_stack()
+    stack.up()
+    replicas = ", ".join(f":{port}" for port in stack.ports.replicas)
+    print(
+        f"Stack up in {stack.up_seconds:.1f} s: PostgreSQL primary :{stack.ports.primary}, "
+        f"replicas {replicas}, Redis :{stack.ports.redis} (data in {stack.directory})."
+    )
+
+
+def down(arguments: argparse.Namespace) -> None:
+    # Checked first, so that stopping nothing works even where the servers are not installed.
+    if not NATIVE_DIRECTORY.exists():
+        print("Nothing to stop: no stack was ever started here.")
+        return
+    native_stack().down()
+    print("Stack stopped.")
+
+
+def status(arguments: argparse.Namespace) -> None:
+    print(format_status(stack_status(native_stack())))
+
+
+def env(arguments: argparse.Namespace) -> None:
+    for name, value in native_stack().environ().items():
+        print(f"export {name}={shlex.quote(value)}")
+
+
+def kill_replica(arguments: argparse.Namespace) -> None:
+    native_stack().kill_replica(arguments.number)
+    print(f"replica{arguments.number} killed (immediate stop).")
+
+
+def start_replica(arguments: argparse.Namespace) -> None:
+    native_stack().start_replica(arguments.number)
+    print(f"replica{arguments.number} started.")
+
+
+COMMANDS = {
+    "up": (up, "start the stack, creating it the first time"),
+    "down": (down, "stop every server of the stack"),
+    "status": (status, "each server's role, state and replication lag, and Redis'"),
+    "env": (env, "shell exports that point the shop at the stack"),
+    "kill-replica": (kill_replica, "crash replica N (immediate stop)"),
+    "start-replica": (start_replica, "start replica N again"),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m stack",
+        description="The native stack: PostgreSQL primary :55432, replicas :55433 and :55434, "
+        "Redis :56379, data under var/stack/.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, (handler, help_text) in COMMANDS.items():
+        command = commands.add_parser(name, help=help_text)
+        command.set_defaults(handler=handler)
+        if name.endswith("-replica"):
+            command.add_argument("number", type=int, metavar="N", help="1 or 2")
+    arguments = parser.parse_args(argv)
+    try:
+        arguments.handler(arguments)
+    except StackError as error:
+        print(f"stack: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

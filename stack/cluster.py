@@ -1,0 +1,230 @@
+"""
+``Stack``: a PostgreSQL primary, its hot-standby replicas and Redis, all under one directory.
+
+Every operation is idempotent (``up`` starts what is missing, ``down`` stops what runs), so the
+``make`` targets can be typed twice and a crashed stack comes back with ``up``. The directory
+holds one sub-directory per node plus ``ports.json``, so a stack left behind by a killed test
+run can be found and stopped later.
+"""
+
+import dataclasses
+import json
+import shutil
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+
+from stack import postgres, redis
+from stack.account import server_account
+from stack.binaries import find_binaries
+from stack.exceptions import StackError
+from stack.ports import StackPorts, ensure_free
+from stack.postgres import PostgresNode
+from stack.redis import RedisNode
+
+DATABASE = "shop"
+
+
+class Stack:
+    """
+    The stack in ``directory`` on ``ports``.
+
+    ``durable=False`` (the throwaway test stack only) turns fsync off: faster, and a power cut
+    may corrupt the data, which the tests throw away anyway.
+    """
+
+    def __init__(self, directory: Path, ports: StackPorts, *, durable: bool = True) -> None:
+        binaries = find_binaries()
+        self.account = server_account()
+        self.directory = directory.resolve()
+        self.ports = ports
+        shared_dir = self.directory / "shared"
+        self.primary = PostgresNode(
+            "primary",
+            self.directory / "primary",
+            ports.primary,
+            shared_dir=shared_dir,
+            binaries=binaries,
+            account=self.account,
+            durable=durable,
+        )
+        self.replicas = [
+            PostgresNode(
+                f"replica{number}",
+                self.directory / f"replica{number}",
+                port,
+                shared_dir=shared_dir,
+                binaries=binaries,
+                account=self.account,
+                durable=durable,
+            )
+            for number, port in enumerate(ports.replicas, start=1)
+        ]
+        self.redis = RedisNode(
+            self.directory / "redis",
+            ports.redis,
+            shared_dir=shared_dir,
+            binaries=binaries,
+            account=self.account,
+        )
+        self.up_seconds = 0.0
+
+    @classmethod
+    def in_directory(cls, directory: Path, *, durable: bool = True) -> "Stack":
+        """The stack a previous ``up`` left in ``directory`` (its ports are saved there)."""
+        saved = json.loads((directory / "ports.json").read_text())
+        ports = StackPorts(saved["primary"], tuple(saved["replicas"]), saved["redis"])
+        return cls(directory, ports, durable=durable)
+
+    @property
+    def nodes(self) -> list[PostgresNode]:
+        return [self.primary, *self.replicas]
+
+    # -- URLs ------------------------------------------------------------------------------------
+
+    @property
+    def database_url(self) -> str:
+        return self.primary.url(DATABASE)
+
+    @property
+    def replica_urls(self) -> list[str]:
+        return [replica.url(DATABASE) for replica in self.replicas]
+
+    @property
+    def redis_url(self) -> str:
+        return self.redis.url
+
+    def environ(self) -> dict[str, str]:
+        """The settings' environment variables that point the shop at this stack."""
+        return {
+            "DATABASE_URL": self.database_url,
+            "DATABASE_REPLICA_URLS": ",".join(self.replica_urls),
+            "REDIS_URL": self.redis_url,
+        }
+
+    # -- Whole stack -----------------------------------------------------------------------------
+
+    def up(self) -> None:
+        """Create what is missing and start what is stopped: the primary first, then the
+        replicas (side by side), with Redis starting meanwhile."""
+        began = time.monotonic()
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.account.own(self.directory)
+        self.account.check_can_reach(self.directory)
+        (self.directory / "ports.json").write_text(json.dumps(dataclasses.asdict(self.ports)))
+        self._install_shared_files()
+        self._check_ports()
+        with ThreadPoolExecutor(max_workers=len(self.replicas) + 1) as pool:
+            redis_started = pool.submit(self.redis.start)
+            if not self.primary.initialised:
+                slots = [replica.name for replica in self.replicas]
+                self.primary.initialise_primary(database=DATABASE, replica_slots=slots)
+            self.primary.start()
+            for started in [pool.submit(self._start_replica, r) for r in self.replicas]:
+                started.result()
+            redis_started.result()
+        self.up_seconds = time.monotonic() - began
+
+    def down(self, *, mode: str = "fast") -> None:
+        """Stop every server that runs; nothing is left behind. Harmless when nothing runs."""
+        for node in [*self.replicas, self.primary]:
+            node.stop(mode)
+        self.redis.stop()
+
+    def destroy(self) -> None:
+        """Crash-stop everything and delete the directory (the throwaway stack's end)."""
+        self.down(mode="immediate")
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+    def restore(self) -> None:
+        """Thaw and start again whatever a test froze or stopped."""
+        for replica in self.replicas:
+            replica.thaw()
+        self._check_ports()
+        for replica in self.replicas:
+            replica.start()
+        self.redis.start()
+
+    # -- One node --------------------------------------------------------------------------------
+
+    def replica(self, number: int) -> PostgresNode:
+        """Replica ``number``, counted from 1 as in ``replica1``."""
+        if not 1 <= number <= len(self.replicas):
+            count = len(self.replicas)
+            raise StackError(f"There is no replica {number}: replicas are 1 to {count}.")
+        return self.replicas[number - 1]
+
+    def kill_replica(self, number: int) -> None:
+        """Crash a replica (immediate stop: no checkpoint, as if the machine died)."""
+        self.replica(number).stop(mode="immediate")
+
+    def start_replica(self, number: int) -> None:
+        self._start_replica(self.replica(number))
+
+    def freeze_replica(self, number: int) -> None:
+        self.replica(number).freeze()
+
+    def thaw_replica(self, number: int) -> None:
+        self.replica(number).thaw()
+
+    @contextmanager
+    def replay_paused(self, *numbers: int) -> Iterator[None]:
+        """Replicas ``numbers`` keep receiving WAL but apply none of it inside the block: what
+        the primary writes meanwhile is missing there, as on a replica that lags."""
+        for number in numbers:
+            with self.replica(number).connect() as connection:
+                connection.execute("SELECT pg_wal_replay_pause()")
+        try:
+            yield
+        finally:
+            for number in numbers:
+                with self.replica(number).connect() as connection:
+                    connection.execute("SELECT pg_wal_replay_resume()")
+
+    def stop_redis(self) -> None:
+        self.redis.stop()
+
+    def start_redis(self) -> None:
+        self.redis.start()
+
+    def wait_for_replication(self, timeout: float = 10.0) -> None:
+        """Wait until every running, unfrozen replica has replayed all the primary has written
+        (replay LSN at or past the primary's current LSN, compared with pg_wal_lsn_diff)."""
+        with self.primary.connect() as primary:
+            target = primary.execute("SELECT pg_current_wal_lsn()").fetchone()[0]
+        deadline = time.monotonic() + timeout
+        for replica in self.replicas:
+            if replica.frozen or replica.pid is None:
+                continue
+            with replica.connect() as connection:
+                while not connection.execute(
+                    "SELECT pg_wal_lsn_diff(pg_last_wal_replay_lsn(), %s) >= 0", [target]
+                ).fetchone()[0]:
+                    if time.monotonic() > deadline:
+                        raise StackError(
+                            f"{replica.name} has not replayed up to {target} after {timeout} s."
+                        )
+                    time.sleep(0.01)
+
+    # -- Internals -------------------------------------------------------------------------------
+
+    def _start_replica(self, replica: PostgresNode) -> None:
+        if not replica.initialised:
+            replica.bootstrap_replica(self.primary)
+        replica.start()
+
+    def _install_shared_files(self) -> None:
+        """Copy the setup scripts and redis.conf that compose also uses next to the data: the
+        servers' user may not be allowed into the checkout (a clone under /root, say)."""
+        shared_dir = self.directory / "shared"
+        shared_dir.mkdir(exist_ok=True)
+        for source in [*postgres.SCRIPTS, redis.CONFIG_FILE]:
+            shutil.copy2(source, shared_dir / source.name)
+
+    def _check_ports(self) -> None:
+        """Fail before starting anything when a stopped node's port is taken."""
+        for node in [*self.nodes, self.redis]:
+            if node.pid is None:
+                ensure_free(node.port, node.description)
