@@ -3,8 +3,9 @@ The catalog's data objects, cached through ``perf.cache``, and what invalidates 
 
 Every page is built from the same few objects: the category tree (the navigation, breadcrumbs and
 counts), product details (active variants with price and stock, images), product cards (what a
-listing shows) and lists of product ids (related products, the home shelves). They are read in
-batches, so a page costs a fixed number of cache round trips and, once they are cached, no query.
+listing shows, with their HTML rendered once for every page that lists them) and lists of product
+ids (related products, the home shelves). They are read in batches, so a page costs a fixed
+number of cache round trips and, once they are cached, no query.
 
 Each object lives in a namespace, and so does each page (``*_PAGE_NAMESPACES``); saving a model
 bumps, after commit, the namespaces whose objects it changes:
@@ -24,6 +25,7 @@ from django.db.models import F, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from catalog import selectors
@@ -31,13 +33,18 @@ from catalog.models import Category, Product, ProductImage, ProductVariant
 from catalog.signals import stock_changed, stock_state
 from perf.cache import data_cache, invalidate
 from perf.db.routing import use_primary
+from perf.twopass.keys import template_version
 
 TREE = "catalog:tree"
 LISTINGS = "catalog:listings"
 LISTING_PAGE_NAMESPACES = (TREE, LISTINGS)
 
-#: Products per batch when the whole data level is rebuilt.
+#: Products per batch when the whole data level is rebuilt, and pages per batch after it.
 REBUILD_BATCH = 500
+PAGE_BATCH = 100
+
+#: The home page's shelves of products, by name.
+SHELVES = {"featured": selectors.featured_products, "new-arrivals": selectors.new_arrivals}
 
 
 def card_namespace(product_id: int) -> str:
@@ -54,6 +61,16 @@ def category_namespace(category_id: int) -> str:
 
 def product_page_namespaces(slug: str) -> list[str]:
     return [TREE, LISTINGS, page_namespace(slug)]
+
+
+def card_keys(ids: Iterable[int]) -> dict[str, list[str]]:
+    """The data-cache keys of the cards of ``ids``, with their namespaces."""
+    return {_card_key(pk): [card_namespace(pk)] for pk in ids}
+
+
+def _card_key(product_id: int) -> str:
+    # A card holds its HTML, so the templates' version is part of its key.
+    return f"card:{template_version()}:{product_id}"
 
 
 # --- Reads ---------------------------------------------------------------------------------------
@@ -83,7 +100,7 @@ def ids_of(products: QuerySet[Product]) -> QuerySet:
 
 def cards(ids: Iterable[int]) -> list[Product]:
     """Product cards for ``ids``, in that order; inactive or deleted products are left out."""
-    keys = {f"card:{pk}": [card_namespace(pk)] for pk in ids}
+    keys = card_keys(ids)
     found = data_cache().get_many(keys, _cards)
     return [found[key] for key in keys if key in found]
 
@@ -98,10 +115,6 @@ def related_cards(product: Product) -> list[Product]:
     return cards(ids)
 
 
-#: The home page's shelves of products, by name.
-SHELVES = {"featured": selectors.featured_products, "new-arrivals": selectors.new_arrivals}
-
-
 def shelf_cards(name: str) -> list[Product]:
     """The cards of a home shelf (``SHELVES``)."""
     ids = data_cache().get_or_set(
@@ -112,11 +125,8 @@ def shelf_cards(name: str) -> list[Product]:
 
 def _keep_cards(products: list[Product]) -> list[int]:
     """Cache the cards a selector has just read, and return their ids."""
-    by_key = {f"card:{product.pk}": product for product in products}
-    data_cache().refresh_many(
-        {f"card:{product.pk}": [card_namespace(product.pk)] for product in products},
-        lambda keys: by_key,
-    )
+    by_key = {_card_key(product.pk): _with_html(product) for product in products}
+    data_cache().refresh_many(card_keys(product.pk for product in products), lambda keys: by_key)
     return [product.pk for product in products]
 
 
@@ -127,9 +137,15 @@ def _details(keys: list[str]) -> dict[str, Product]:
 
 
 def _cards(keys: list[str]) -> dict[str, Product]:
-    ids = [int(key.removeprefix("card:")) for key in keys]
+    ids = [int(key.rsplit(":", 1)[1]) for key in keys]
     products = selectors.product_cards(Product.objects.filter(pk__in=ids))
-    return {f"card:{product.pk}": product for product in products}
+    return {_card_key(product.pk): _with_html(product) for product in products}
+
+
+def _with_html(product: Product) -> Product:
+    """The card with its HTML rendered once, for every page that lists it."""
+    product.card_html = render_to_string("includes/product_card.html", {"product": product})
+    return product
 
 
 def _related_ids(category_ids: Sequence[int]) -> dict[int, list[int]]:
@@ -229,7 +245,7 @@ def stock_moved(sender, variant_ids: Iterable[int], **kwargs) -> None:
     )
     slugs = {product_id: slug for _, _, product_id, slug in variants}
     details = data_cache().peek_many({f"product:{s}": [page_namespace(s)] for s in slugs.values()})
-    shown_cards = data_cache().peek_many({f"card:{p}": [card_namespace(p)] for p in product_ids})
+    shown_cards = data_cache().peek_many(card_keys(product_ids))
 
     moved_pages = set()
     for pk, stock, product_id, slug in variants:
@@ -240,7 +256,7 @@ def stock_moved(sender, variant_ids: Iterable[int], **kwargs) -> None:
     moved_cards = {
         product_id
         for product_id in product_ids
-        if (card := shown_cards.get(f"card:{product_id}")) is None
+        if (card := shown_cards.get(_card_key(product_id))) is None
         or stock_state(card.stock_total) != stock_state(totals.get(product_id, 0))
     }
     namespaces = [ns for p in moved_pages for ns in (card_namespace(p), page_namespace(slugs[p]))]
@@ -264,6 +280,7 @@ class CatalogRebuilder:
             .order_by("pk")
             .values_list("pk", "slug", "category_id")
         )
+        self.category_of = {pk: category for pk, _, category in self.products}
 
     def data_count(self) -> int:
         # Each product's details, card and related ids; the tree; the home shelves.
@@ -278,29 +295,39 @@ class CatalogRebuilder:
                 lambda keys, select=select: {keys[0]: [product.pk for product in select()]},
             )
         yield 1 + len(SHELVES)
-        related = _related_ids(sorted({category for _, _, category in self.products}))
-        for start in range(0, len(self.products), REBUILD_BATCH):
-            batch = self.products[start : start + REBUILD_BATCH]
-            details = {f"product:{slug}": [page_namespace(slug)] for _, slug, _ in batch}
-            batch_cards = {f"card:{pk}": [card_namespace(pk)] for pk, _, _ in batch}
-            batch_related = {f"related:{pk}": [category_namespace(c)] for pk, _, c in batch}
+        for batch in self._batches(REBUILD_BATCH):
+            batch_cards = card_keys(pk for pk, _, _ in batch)
             yield (
-                len(cache.refresh_many(details, _details))
+                len(cache.refresh_many(self._detail_keys(batch), _details))
                 + len(cache.refresh_many(batch_cards, _cards))
-                + len(
-                    cache.refresh_many(
-                        batch_related,
-                        lambda keys: {key: related[int(key.split(":")[1])] for key in keys},
-                    )
-                )
+                + len(cache.refresh_many(self._related_keys(batch), self._related))
             )
 
     def page_count(self) -> int:
         return 1 + Category.objects.count() + len(self.products)
 
-    def page_paths(self) -> Iterator[str]:
-        yield reverse("home")
-        for slug in Category.objects.order_by("pk").values_list("slug", flat=True):
-            yield reverse("catalog:category", args=[slug])
-        for _, slug, _ in self.products:
-            yield reverse("catalog:product", args=[slug])
+    def page_batches(self) -> Iterator[list[str]]:
+        slugs = Category.objects.order_by("pk").values_list("slug", flat=True)
+        yield [reverse("home"), *(reverse("catalog:category", args=[slug]) for slug in slugs)]
+        for batch in self._batches(PAGE_BATCH):
+            # What the batch's product pages read, in bulk: L1 and the snapshot then have it.
+            category_tree()
+            data_cache().get_many(self._detail_keys(batch), _details)
+            related = data_cache().get_many(self._related_keys(batch), self._related)
+            cards(pk for ids in related.values() for pk in ids)
+            yield [reverse("catalog:product", args=[slug]) for _, slug, _ in batch]
+
+    def _batches(self, size: int) -> Iterator[list[tuple[int, str, int]]]:
+        for start in range(0, len(self.products), size):
+            yield self.products[start : start + size]
+
+    def _detail_keys(self, batch) -> dict[str, list[str]]:
+        return {f"product:{slug}": [page_namespace(slug)] for _, slug, _ in batch}
+
+    def _related_keys(self, batch) -> dict[str, list[str]]:
+        return {f"related:{pk}": [category_namespace(category)] for pk, _, category in batch}
+
+    def _related(self, keys: list[str]) -> dict[str, list[int]]:
+        ids = [int(key.removeprefix("related:")) for key in keys]
+        related = _related_ids(sorted({self.category_of[pk] for pk in ids}))
+        return {f"related:{pk}": related[pk] for pk in ids}

@@ -142,7 +142,11 @@ if REDIS_URL:
     }
 else:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # Room for the demo catalog's data objects and pages (the default culls past 300).
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        },
         "sessions": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "sessions",

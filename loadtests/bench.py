@@ -1,0 +1,136 @@
+"""
+``make bench`` and ``make failover-demo``: run a suite of scenarios on the native stack.
+
+    python -m loadtests.bench [--suite bench|failover-demo] [--duration 60] [--users 20] ...
+
+Every option also reads an environment variable (``DURATION=30 make bench``). The native stack
+is started if it is not running, and stopped again at the end in that case only.
+"""
+
+import argparse
+import os
+import shlex
+import signal
+import sys
+
+from loadtests.runner import BenchConfig, BenchError, SuiteRun
+from loadtests.scenarios import SUITES
+from loadtests.server import ShopError
+from stack.__main__ import native_stack
+from stack.cluster import Stack
+from stack.exceptions import StackError
+
+
+def parser() -> argparse.ArgumentParser:
+    defaults = BenchConfig()
+    env = os.environ.get
+    parser = argparse.ArgumentParser(
+        prog="python -m loadtests.bench",
+        description="Run Locust scenarios against the shop on the native stack and write a "
+        "report under loadtests/results/<timestamp>/.",
+    )
+    parser.add_argument("--suite", choices=sorted(SUITES), default=env("SUITE", "bench"))
+    parser.add_argument(
+        "--scenario",
+        action="append",
+        dest="scenarios",
+        metavar="KEY",
+        help="run only this scenario of the suite (repeatable)",
+    )
+    parser.add_argument(
+        "--duration",
+        type=float,
+        default=float(env("DURATION", defaults.duration)),
+        help="measured seconds per scenario (DURATION, default %(default)s)",
+    )
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=float(env("WARMUP", defaults.warmup)),
+        help="warm-up seconds before each measured run (WARMUP, default %(default)s)",
+    )
+    parser.add_argument(
+        "--users",
+        type=int,
+        default=int(env("USERS", defaults.users)),
+        help="simulated shoppers (USERS, default %(default)s)",
+    )
+    parser.add_argument(
+        "--wait-min",
+        type=float,
+        default=float(env("WAIT_MIN", defaults.wait_min)),
+        help="shortest think time, seconds (WAIT_MIN, default %(default)s)",
+    )
+    parser.add_argument(
+        "--wait-max",
+        type=float,
+        default=float(env("WAIT_MAX", defaults.wait_max)),
+        help="longest think time, seconds (WAIT_MAX, default %(default)s)",
+    )
+    parser.add_argument(
+        "--products",
+        type=int,
+        default=int(env("PRODUCTS", defaults.products)),
+        help="catalog size seeded when the database is empty (PRODUCTS, default %(default)s)",
+    )
+    parser.add_argument(
+        "--mix", default=env("MIX", ""), help="task weights for the locustfile's --mix (MIX)"
+    )
+    return parser
+
+
+def stop_on_sigterm() -> None:
+    """Unwind on SIGTERM as on Ctrl-C, so gunicorn and Locust (in sessions of their own, out of
+    the terminal's reach) are stopped and a killed replica started again."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
+def is_running(stack: Stack) -> bool:
+    """Whether any server of the stack runs already (then the run leaves the stack up)."""
+    return any(node.pid is not None for node in [*stack.nodes, stack.redis])
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    suite = SUITES[args.suite]
+    scenarios = suite.scenarios
+    if args.scenarios:
+        unknown = set(args.scenarios) - {scenario.key for scenario in scenarios}
+        if unknown:
+            sys.exit(f"Unknown scenario(s) for {suite.name}: {', '.join(sorted(unknown))}")
+        scenarios = tuple(s for s in scenarios if s.key in args.scenarios)
+    config = BenchConfig(
+        duration=args.duration,
+        warmup=args.warmup,
+        users=args.users,
+        wait_min=args.wait_min,
+        wait_max=args.wait_max,
+        products=args.products,
+        mix=args.mix,
+    )
+    stop_on_sigterm()
+    stack = native_stack()
+    started_here = not is_running(stack)
+    command = shlex.join(["python", "-m", "loadtests.bench", *(argv or sys.argv[1:])])
+    try:
+        stack.up()
+        directory = SuiteRun(suite, stack, config, scenarios=scenarios, command=command).run()
+    except KeyboardInterrupt:
+        print("\nInterrupted: everything the run started is stopped.", file=sys.stderr)
+        return 130
+    except (BenchError, ShopError, StackError) as error:
+        print(f"\n{error}", file=sys.stderr)
+        return 1
+    finally:
+        if started_here:
+            stack.down()
+    print((directory / "summary.md").read_text())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

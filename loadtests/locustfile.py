@@ -1,0 +1,424 @@
+"""
+A realistic shopper mix for the shop, on Locust's ``FastHttpUser``.
+
+Anonymous shoppers browse the home page, categories (paging, sorting, filtering), search and
+product pages, and put things in their cart; customers also log in, look at their orders and check
+out now and then. Slugs and form values come from the pages themselves, and forms carry the CSRF
+token the page gave, as a browser's would.
+
+    locust -f loadtests/locustfile.py --host http://127.0.0.1:8000
+
+run from the repository root, against ``make serve``, docker compose or any host. Options (each
+also an environment variable, see ``locust --help``): ``--mix`` task weights, ``--wait-min`` and
+``--wait-max`` think time, ``--shop-users``/``--shop-user-prefix``/``--shop-password`` accounts
+to log in with (without them customers sign up), ``--samples-csv`` to record every request for
+``python -m loadtests.bench``. Tasks are tagged (``browse``, ``cart``, ``account``, ``checkout``)
+so ``--tags`` picks a part of the mix.
+"""
+
+import csv
+import gzip
+import itertools
+import random
+import time
+import uuid
+from urllib.parse import urlencode
+
+from locust import FastHttpUser, events, stats, tag
+
+from loadtests import servertiming
+from loadtests.pages import Form, forms, hrefs
+
+# Flush the --csv files every second (Locust's default is 5): the bench runner's progress bar
+# reads the stats history while the test runs.
+stats.CSV_STATS_FLUSH_INTERVAL_SEC = 1
+
+# Weights per task: fewer than one request in ten is personal (cart, log-in, checkout), as in a
+# shop where most visits only browse.
+DEFAULT_MIX = "home=10,category=30,search=10,product=40,add_to_cart=2,cart=2,account=1,checkout=1"
+
+# Pages are scanned for new links until this many are known, then now and then only, so that
+# reading pages never becomes Locust's bottleneck.
+ENOUGH_LINKS = 300
+RESCAN_CHANCE = 0.02
+# An anonymous visitor with this many cart lines leaves; the next one starts a new session.
+MAX_CART_LINES = 5
+# Popularity: the first pages found (the home page's featured products, the top categories) are
+# visited most, as a few products get most of the views in any shop. With a skew of 3, half the
+# visits go to the first tenth of what is known.
+POPULARITY_SKEW = 3.0
+
+SHIPPING = {
+    "full_name": "Ada Lovelace",
+    "address": "12 Analytical Row",
+    "city": "London",
+    "postal_code": "N1 9GU",
+    "country": "United Kingdom",
+    "card_number": "4242 4242 4242 4242",
+}
+
+
+@events.init_command_line_parser.add_listener
+def add_arguments(parser) -> None:
+    parser.add_argument(
+        "--mix",
+        env_var="LOCUST_MIX",
+        default=DEFAULT_MIX,
+        help="Task weights, name=weight,... (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--wait-min",
+        env_var="LOCUST_WAIT_MIN",
+        type=float,
+        default=1.0,
+        help="Shortest think time between pages, in seconds",
+    )
+    parser.add_argument(
+        "--wait-max",
+        env_var="LOCUST_WAIT_MAX",
+        type=float,
+        default=5.0,
+        help="Longest think time between pages, in seconds",
+    )
+    parser.add_argument(
+        "--shop-users",
+        env_var="LOCUST_SHOP_USERS",
+        type=int,
+        default=0,
+        help="How many accounts <prefix>0..N-1 exist to log in with; 0 signs up",
+    )
+    parser.add_argument(
+        "--shop-user-prefix",
+        env_var="LOCUST_SHOP_USER_PREFIX",
+        default="shopper-",
+        help="Username prefix of those accounts",
+    )
+    parser.add_argument(
+        "--shop-password",
+        env_var="LOCUST_SHOP_PASSWORD",
+        default="",
+        is_secret=True,
+        help="Their password",
+    )
+    parser.add_argument(
+        "--samples-csv",
+        env_var="LOCUST_SAMPLES_CSV",
+        default="",
+        include_in_web_ui=False,
+        help="Record every request (time, name, ms, failed, reads, cache) here",
+    )
+
+
+def parse_mix(text: str) -> dict[str, int]:
+    """``"home=10,search=5"`` -> ``{"home": 10, "search": 5}``."""
+    pairs = (item.split("=", 1) for item in text.split(",") if item.strip())
+    return {name.strip(): int(weight) for name, weight in pairs}
+
+
+def weighted_tasks(user_class: type, mix: dict[str, int]) -> list:
+    """The user class's tagged tasks, each repeated by its weight in ``mix``."""
+    tasks = {name: getattr(user_class, name, None) for name in mix}
+    return [
+        tasks[name]
+        for name, weight in mix.items()
+        if hasattr(tasks[name], "locust_tag_set")
+        for _ in range(weight)
+    ]
+
+
+def use_mix(mix: dict[str, int]) -> None:
+    """Give each user class its tasks, weighted by ``mix``."""
+    unknown = [name for name in mix if not hasattr(getattr(Customer, name, None), "locust_tag_set")]
+    if unknown:
+        raise ValueError(f"--mix names unknown tasks: {', '.join(unknown)}")
+    for user_class in (Shopper, Customer):
+        user_class.tasks = weighted_tasks(user_class, mix)
+
+
+@events.init.add_listener
+def apply_mix(environment, **kwargs) -> None:
+    """Apply ``--mix`` once the options are parsed; Locust filters tags after this."""
+    if environment.parsed_options is not None:
+        use_mix(parse_mix(environment.parsed_options.mix))
+
+
+class SampleRecorder:
+    """Writes one row per request to a gzipped CSV; the bench runner computes phases from it."""
+
+    FIELDS = ("time", "name", "ms", "failed", "reads", "cache")
+
+    def __init__(self, path: str) -> None:
+        # Open for the whole test, closed on quitting: rows are written as requests complete.
+        self.file = gzip.open(path, "wt", newline="", compresslevel=1)  # noqa: SIM115
+        self.writer = csv.writer(self.file)
+        self.writer.writerow(self.FIELDS)
+
+    def record(self, name, response_time, response, exception, **kwargs) -> None:
+        if self.file.closed:
+            return
+        headers = getattr(response, "headers", None) or {}
+        reads = servertiming.reads(header_text(headers.get("server-timing")))
+        self.writer.writerow(
+            (
+                f"{time.time():.4f}",
+                name,
+                f"{response_time:.2f}",
+                int(exception is not None),
+                " ".join(f"{alias}:{count}" for alias, count in reads.items()),
+                header_text(headers.get("x-cache")).lower(),
+            )
+        )
+
+    def close(self, **kwargs) -> None:
+        self.file.close()
+
+
+def header_text(value) -> str:
+    """A header's value; a header sent on several lines is joined as RFC 9110 combines it."""
+    if isinstance(value, list):
+        return ", ".join(value)
+    return value or ""
+
+
+@events.test_start.add_listener
+def start_recording(environment, **kwargs) -> None:
+    """Open the samples file as the test starts: its appearance is the runner's time zero."""
+    path = environment.parsed_options and environment.parsed_options.samples_csv
+    if path:
+        recorder = SampleRecorder(path)
+        environment.events.request.add_listener(recorder.record)
+        environment.events.quitting.add_listener(recorder.close)
+
+
+class KnownPages:
+    """Category and product paths seen so far, shared by all users like links from elsewhere."""
+
+    def __init__(self) -> None:
+        self.categories: list[str] = []
+        self.products: list[str] = []
+        self.words: list[str] = []
+        self._seen: set[str] = set()
+
+    def learn(self, content: bytes) -> None:
+        if len(self.products) >= ENOUGH_LINKS and random.random() > RESCAN_CHANCE:
+            return
+        for prefix, paths in (("/c/", self.categories), ("/p/", self.products)):
+            for href in hrefs(content, prefix):
+                path = href.split("?", 1)[0]
+                if path not in self._seen:
+                    self._seen.add(path)
+                    paths.append(path)
+                    slug = path.strip("/").rsplit("/", 1)[-1]
+                    self.words += [word for word in slug.split("-") if word.isalpha()]
+
+    def popular(self, items: list[str], default: str) -> str:
+        """One of ``items``, the first ones far more often than the last ones."""
+        if not items:
+            return default
+        return items[int(len(items) * random.random() ** POPULARITY_SKEW)]
+
+
+KNOWN = KnownPages()
+
+
+class Shopper(FastHttpUser):
+    """An anonymous visitor: browses and fills a cart, then leaves."""
+
+    weight = 4
+
+    def wait_time(self) -> float:
+        options = self.environment.parsed_options
+        low, high = (options.wait_min, options.wait_max) if options else (1.0, 5.0)
+        return random.uniform(low, high)
+
+    def on_start(self) -> None:
+        self.cart_lines = 0
+        self.home()
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def visit(self, path: str, name: str) -> bytes:
+        response = self.client.get(path, name=name)
+        KNOWN.learn(response.content)
+        return response.content or b""
+
+    def page(self, path: str, name: str) -> str:
+        return self.visit(path, name).decode("utf-8", "replace")
+
+    def submit(self, form: Form, name: str, referer: str) -> str | None:
+        """POST ``form`` like a browser; return where it redirects, or None if refused."""
+        with self.client.post(
+            form.action or referer,
+            data=form.values,
+            name=name,
+            headers={"Referer": self.host + referer},
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code in (302, 303):
+                response.success()
+                return response.headers.get("location") or ""
+            if response.status_code in (400, 409):
+                # The shop refused a well-formed request (the stock ran out, a limit was hit):
+                # the right answer, not an error. Counted under its own name.
+                response.success()
+                response.request_meta["name"] = f"{name} (refused)"
+                return None
+            response.failure(f"HTTP {response.status_code}")
+            return None
+
+    def product_path(self) -> str:
+        if not KNOWN.products:
+            self.home()
+        return KNOWN.popular(KNOWN.products, default="/")
+
+    # -- tasks -----------------------------------------------------------------------------
+
+    @tag("browse")
+    def home(self) -> None:
+        self.visit("/", name="/")
+
+    @tag("browse")
+    def category(self) -> None:
+        """A category page, then half the time another page of it, a quarter a filter."""
+        if not KNOWN.categories:
+            self.home()
+        path = KNOWN.popular(KNOWN.categories, default="/")
+        content = self.visit(path, name="/c/[slug]/")
+        roll = random.random()
+        if roll < 0.5:
+            links = hrefs(content, "?") + hrefs(content, f"{path}?")
+            if links:
+                target = random.choice(links)
+                name = "/c/[slug]/?[page or sort]"
+                self.visit(path + target if target.startswith("?") else target, name=name)
+        elif roll < 0.75:
+            self.filter_category(path, content.decode("utf-8", "replace"))
+
+    def filter_category(self, path: str, page: str) -> None:
+        """Submit the category's filter form with random choices, as a shopper would."""
+        filters = [form for form in forms(page) if form.method == "get" and form.choices]
+        if not filters:
+            return
+        form = random.choice(filters)
+        for name, choices in form.choices.items():
+            if form.kinds.get(name) == "checkbox" and random.random() < 0.5:
+                form.values.pop(name, None)
+            else:
+                form.choose(name, random.choice(choices))
+        query = urlencode({key: value for key, value in form.values.items() if value})
+        self.visit(f"{form.action or path}?{query}", name="/c/[slug]/?[filters]")
+
+    @tag("browse")
+    def search(self) -> None:
+        count = random.choice((1, 1, 2))
+        words = {KNOWN.popular(KNOWN.words, default="shirt") for _ in range(count)}
+        self.visit(f"/search/?{urlencode({'q': ' '.join(words)})}", name="/search/?q=")
+
+    @tag("browse")
+    def product(self) -> None:
+        self.visit(self.product_path(), name="/p/[slug]/")
+
+    @tag("cart")
+    def add_to_cart(self) -> None:
+        path = self.product_path()
+        offers = forms(self.page(path, name="/p/[slug]/"), action="/cart/add/")
+        if not offers:
+            return  # nothing on this page can be bought right now
+        form = random.choice(offers)
+        for name, choices in form.choices.items():
+            form.choose(name, random.choice(choices))
+        form.choose("quantity", "1")
+        target = self.submit(form, name="/cart/add/", referer=path)
+        if target is not None:
+            self.cart_lines += 1
+            self.visit(target or "/cart/", name="/cart/")
+        if self.cart_lines >= MAX_CART_LINES:
+            self.leave()
+
+    @tag("cart")
+    def cart(self) -> None:
+        self.visit("/cart/", name="/cart/")
+
+    def leave(self) -> None:
+        """This visitor is done; the next one arrives without cookies."""
+        self.client.cookiejar.clear()
+        self.cart_lines = 0
+
+
+def form_with(page: str, field: str) -> Form | None:
+    """The page's first form that has ``field``."""
+    return next((form for form in forms(page) if field in form.values), None)
+
+
+class Customer(Shopper):
+    """A returning customer: logs in once, looks at past orders, checks out now and then."""
+
+    weight = 1
+    accounts = itertools.count()
+
+    def on_start(self) -> None:
+        self.logged_in = False
+        self.account = next(self.accounts)
+        super().on_start()
+
+    def leave(self) -> None:
+        """Customers do not walk away from a full cart: they check out."""
+        self.checkout()
+
+    @tag("account")
+    def account(self) -> None:
+        if self.logged_in:
+            self.visit("/accounts/orders/", name="/accounts/orders/")
+        else:
+            self.log_in()
+
+    def log_in(self) -> None:
+        options = self.environment.parsed_options
+        if options is None or not options.shop_users:
+            self.sign_up()
+            return
+        form = form_with(self.page("/accounts/login/", name="/accounts/login/"), "password")
+        if form is None:
+            return
+        form.choose("username", f"{options.shop_user_prefix}{self.account % options.shop_users}")
+        form.choose("password", options.shop_password)
+        self.logged_in = self.submit(form, "/accounts/login/", "/accounts/login/") is not None
+
+    def sign_up(self) -> None:
+        """Without accounts given, a customer signs up (and is logged in) instead."""
+        form = form_with(self.page("/accounts/signup/", name="/accounts/signup/"), "password1")
+        if form is None:
+            return
+        password, username = uuid.uuid4().hex, f"locust-{uuid.uuid4().hex[:12]}"
+        for name in form.values:
+            if name.startswith("password"):
+                form.choose(name, password)
+        form.choose("username", username)
+        if "email" in form.values:
+            form.choose("email", f"{username}@example.com")
+        self.logged_in = self.submit(form, "/accounts/signup/", "/accounts/signup/") is not None
+
+    @tag("checkout")
+    def checkout(self) -> None:
+        if not self.cart_lines:
+            self.add_to_cart()
+        if not self.logged_in:
+            self.log_in()
+        if not (self.cart_lines and self.logged_in):
+            return
+        form = form_with(self.page("/checkout/", name="/checkout/"), "card_number")
+        if form is None:
+            return
+        for name, value in SHIPPING.items():
+            if name in form.values:
+                form.choose(name, value)
+        if "email" in form.values and not form.values["email"]:
+            form.choose("email", f"customer{self.account}@example.com")
+        order = self.submit(form, "/checkout/ (place order)", "/checkout/")
+        self.cart_lines = 0
+        if order and order.startswith("/accounts/orders/"):
+            self.visit(order, name="/accounts/orders/[number]/")
+
+
+use_mix(parse_mix(DEFAULT_MIX))

@@ -1,0 +1,77 @@
+"""
+What one scenario measured: the whole run, its phases, and a one-second timeline.
+
+Phases are cut at the moments the runner fired the scenario's events (its own clock, taken just
+before it acted), so "replica 1 down" holds exactly the requests completed while it was down.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from loadtests.samples import Sample, Stats, timeline
+from loadtests.scenarios import Event, Scenario
+
+
+@dataclass
+class Phase:
+    name: str
+    stats: Stats
+
+
+@dataclass
+class ScenarioResult:
+    scenario: Scenario
+    overall: Stats
+    phases: list[Phase]
+    timeline: list[Stats]
+    events: list[tuple[Event, float]]
+    directory: Path
+
+    @classmethod
+    def from_samples(
+        cls,
+        scenario: Scenario,
+        samples: list[Sample],
+        fired: list[tuple[Event, float]],
+        directory: Path,
+    ) -> "ScenarioResult":
+        """``fired`` holds each event with the wall-clock time it was fired at."""
+        if samples:
+            start = min(sample.time - sample.ms / 1000 for sample in samples)
+            end = max(sample.time for sample in samples) + 1e-6
+        else:
+            start = end = 0.0
+        # An event fired after the last request completed leaves an empty phase, not a negative one.
+        cuts = [start, *(min(max(when, start), end) for _, when in fired), end]
+        names = scenario.phase_names[: len(cuts) - 1]
+        phases = [
+            Phase(name, Stats.of(samples, cuts[i], cuts[i + 1])) for i, name in enumerate(names)
+        ]
+        return cls(
+            scenario=scenario,
+            overall=Stats.of(samples, start, end),
+            phases=phases if fired else [],
+            timeline=timeline(samples, start, end),
+            events=[(event, when - start) for event, when in fired],
+            directory=directory,
+        )
+
+    @property
+    def start(self) -> float:
+        return self.overall.start
+
+    def as_dict(self) -> dict:
+        return {
+            "key": self.scenario.key,
+            "title": self.scenario.title,
+            "env": dict(self.scenario.env),
+            "replicas": self.scenario.replicas,
+            "tags": list(self.scenario.tags),
+            "stats": self.overall.as_dict(),
+            "events": [
+                {"action": event.action, "replica": event.replica, "at_seconds": round(at, 2)}
+                for event, at in self.events
+            ],
+            "phases": [{"name": phase.name, **phase.stats.as_dict()} for phase in self.phases],
+            "directory": self.directory.name,
+        }

@@ -1,0 +1,120 @@
+"""
+The scenarios of ``make bench`` and ``make failover-demo``, as data.
+
+A scenario is the environment gunicorn runs with (the settings switches of the design notes), the
+Locust tags it runs, whether its cache is rebuilt before the warm-up, and the events the runner
+fires part-way through the measured run. A suite is the scenarios run one after another in one
+run, compared as ratios to its first scenario.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+
+from loadtests import goals
+
+NO_CACHE = MappingProxyType({"PERF_PAGE_CACHE": "0", "PERF_DATA_CACHE": "0"})
+CACHE = MappingProxyType({"PERF_PAGE_CACHE": "1", "PERF_DATA_CACHE": "1"})
+
+
+@dataclass(frozen=True)
+class Event:
+    """At ``at`` (a fraction of the measured run) call ``action(replica)`` on the stack; the
+    requests that complete from then on belong to the phase named ``phase``."""
+
+    at: float
+    action: str
+    replica: int
+    phase: str
+
+
+@dataclass(frozen=True)
+class Scenario:
+    key: str
+    title: str
+    env: Mapping[str, str]
+    replicas: bool = False
+    tags: tuple[str, ...] = ()
+    events: tuple[Event, ...] = ()
+    first_phase: str = "steady"
+    # ``manage.py rebuild_cache`` before the warm-up: a shop that has been up for a while has its
+    # catalog pages cached, and a minute from cold would measure mostly the first misses.
+    warm_cache: bool = False
+
+    @property
+    def phase_names(self) -> list[str]:
+        return [self.first_phase, *(event.phase for event in self.events)]
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    title: str
+    scenarios: tuple[Scenario, ...]
+    goals: tuple = field(default=())
+
+
+# Replica 1 crashes (immediate stop) a third of the way in and comes back at two thirds.
+REPLICA1_CRASH = (
+    Event(at=1 / 3, action="kill_replica", replica=1, phase="replica 1 down"),
+    Event(at=2 / 3, action="start_replica", replica=1, phase="replica 1 restarted"),
+)
+
+NAIVE = Scenario("1-no-cache", "No caching, primary only", env=NO_CACHE)
+TWO_PASS = Scenario("2-two-pass", "Two-pass caching, primary only", env=CACHE, warm_cache=True)
+REPLICAS = replace(
+    TWO_PASS, key="3-replicas", title="Two-pass caching, both replicas", replicas=True
+)
+FAILOVER = replace(
+    REPLICAS,
+    key="4-failover",
+    title="As 3, replica 1 killed at 1/3, restarted at 2/3",
+    events=REPLICA1_CRASH,
+    first_phase="both replicas up",
+)
+
+# The failover demo turns the caches off so that every page reads the database: a dead replica
+# then shows in every request, not only in cache misses. Browsing only, so that no write pins a
+# browser to the primary and the replicas' share of catalog reads is what routing alone gives.
+FAILOVER_OURS = Scenario(
+    "failover-ours",
+    "Failover backend (perf.db), caches off",
+    env=NO_CACHE,
+    replicas=True,
+    tags=("browse",),
+    events=REPLICA1_CRASH,
+    first_phase="both replicas up",
+)
+FAILOVER_LIBPQ = replace(
+    FAILOVER_OURS,
+    key="failover-libpq",
+    title="libpq multi-host baseline (prefer-standby, load_balance_hosts=random), caches off",
+    env={**NO_CACHE, "PERF_DB_FAILOVER": "libpq"},
+)
+
+SUITES = {
+    "bench": Suite(
+        "bench",
+        "Caching and replicas, side by side",
+        (NAIVE, TWO_PASS, REPLICAS, FAILOVER),
+        goals=(
+            goals.ThroughputRatio(TWO_PASS.key, NAIVE.key, factor=5),
+            goals.P95NotAbove(TWO_PASS.key, NAIVE.key),
+            goals.NoFailures(FAILOVER.key),
+        ),
+    ),
+    "failover-demo": Suite(
+        "failover-demo",
+        "Replica 1 dies under load: perf.db's failover backend against libpq's",
+        (FAILOVER_OURS, FAILOVER_LIBPQ),
+        goals=tuple(
+            goal
+            for key in (FAILOVER_OURS.key, FAILOVER_LIBPQ.key)
+            for goal in (
+                goals.NoFailures(key),
+                goals.P99PhaseRatio(key, during=1, steady=0, factor=2),
+                goals.PrimaryReadShare(key, phase=0, limit=0.10),
+            )
+        ),
+    ),
+}

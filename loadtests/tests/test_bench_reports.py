@@ -1,0 +1,49 @@
+"""The in-process benchmarks' reports (the runs themselves need minutes: `make bench-views`)."""
+
+from loadtests import bench_rebuild, bench_views
+
+RATES = {
+    "hello": 10_000.0,
+    "uncached": 100.0,
+    "cache_page": 3_000.0,
+    "fragment": 150.0,
+    "twopass_hit": 2_700.0,
+    "twopass_hit_signed_in": 900.0,
+}
+
+
+def test_views_json_has_exactly_the_shape_the_issue_gives():
+    assert bench_views.views_json(RATES) == {
+        "views": {
+            "hello": 10_000.0,
+            "uncached": 100.0,
+            "cache_page": 3_000.0,
+            "fragment": 150.0,
+            "twopass_hit": 2_700.0,
+        }
+    }
+
+
+def test_the_views_report_checks_both_goals():
+    report = bench_views.report({**RATES, "twopass_hit": 2_000.0})
+
+    assert "twopass_hit >= 0.8x cache_page: 0.67x (NOT met)" in report
+    assert "twopass_hit >= 10.0x uncached: 20.00x (met)" in report
+
+
+def test_the_rebuild_report_compares_speed_and_queries_per_page():
+    def summary(seconds, queries):
+        return {
+            "pages": {"items": 10_000},
+            "seconds": seconds,
+            "seconds_per_page": seconds / 10_000,
+            "queries": queries,
+            "queries_per_page": queries / 10_000,
+        }
+
+    report = bench_rebuild.report(
+        {"multi-level": summary(100.0, 300), "naive": summary(600.0, 80_000)}
+    )
+
+    assert "goal multi-level >= 5x faster: 6.0x (met)" in report
+    assert "goal <= 0.1 query per page: 0.030 (met)" in report

@@ -1,0 +1,101 @@
+"""
+A multi-level data cache: an in-process L1 over a shared L2 (Redis) over the database.
+
+The shop reads data objects through ``data_cache()`` and the two-pass views keep their pages in
+``page_cache()``; both share one L2 alias, its circuit breaker and its generation counters, so
+``invalidate("catalog:product:42")`` retires every entry, data or page, that depends on it.
+Options come from ``perf.conf``; ``docs/multi-level-cache.md`` explains the design.
+"""
+
+from functools import cache
+
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+
+from perf.cache.generations import Generations
+from perf.cache.local import LocalCache
+from perf.cache.multilevel import MultiLevelCache
+from perf.cache.shared import CacheUnavailable, SharedCache
+from perf.conf import get_config
+
+__all__ = [
+    "CacheUnavailable",
+    "MultiLevelCache",
+    "all_caches",
+    "data_cache",
+    "generations",
+    "invalidate",
+    "page_cache",
+    "reset_caches",
+]
+
+
+@cache
+def shared_cache() -> SharedCache:
+    config = get_config()
+    return SharedCache(config["CACHE_ALIAS"], retry_after=config["L2_RETRY_AFTER"])
+
+
+@cache
+def generations() -> Generations:
+    return Generations(shared_cache())
+
+
+def _build(name: str, *, enabled: bool, ttl: float, l1_max_entries: int) -> MultiLevelCache:
+    config = get_config()
+    return MultiLevelCache(
+        name,
+        local=LocalCache(max_entries=l1_max_entries, ttl=config["L1_TTL"]),
+        shared=shared_cache(),
+        generations=generations(),
+        ttl=ttl,
+        stale_ttl=config["STALE_TTL"],
+        lock_timeout=config["LOCK_TIMEOUT"],
+        lock_wait=config["LOCK_WAIT"],
+        enabled=enabled,
+    )
+
+
+@cache
+def data_cache() -> MultiLevelCache:
+    """Data objects that every page reuses (products, the category tree...)."""
+    config = get_config()
+    return _build(
+        "data",
+        enabled=config["DATA_CACHE"],
+        ttl=config["DATA_TTL"],
+        l1_max_entries=config["L1_MAX_ENTRIES"],
+    )
+
+
+@cache
+def page_cache() -> MultiLevelCache:
+    """Pass-one HTML of the two-pass views."""
+    config = get_config()
+    return _build(
+        "page",
+        enabled=config["PAGE_CACHE"],
+        ttl=config["PAGE_TTL"],
+        l1_max_entries=config["PAGE_L1_MAX_ENTRIES"],
+    )
+
+
+def all_caches() -> list[MultiLevelCache]:
+    return [data_cache(), page_cache()]
+
+
+def invalidate(*namespaces: str, using: str | None = None) -> None:
+    """Bump ``namespaces`` after the current transaction on ``using`` commits (at once outside)."""
+    generations().bump(*namespaces, using=using)
+
+
+def reset_caches() -> None:
+    """Forget the cache objects (their L1, metrics and circuit breaker); the next call rebuilds."""
+    for factory in (shared_cache, generations, data_cache, page_cache):
+        factory.cache_clear()
+
+
+@receiver(setting_changed)
+def _reset_on_setting_change(*, setting: str, **kwargs) -> None:
+    if setting in {"PERF", "CACHES"}:
+        reset_caches()

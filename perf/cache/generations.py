@@ -1,0 +1,110 @@
+"""
+Namespaces with generation counters: invalidation is one atomic ``INCR``, run after commit.
+
+Every namespaced key embeds the current generation of each namespace it depends on. Bumping a
+namespace therefore makes every old key unreachable at once, in every process, without deleting
+anything (old entries expire by their TTL). That is also how the in-process L1 stays coherent:
+each lookup reads the generations from Redis first (one ``MGET`` for all the namespaces of a
+batch), so the first request after a bump, in any process, builds the new keys and never reads an
+L1 entry made under the old ones. A pub/sub broadcast would save that round trip but needs a
+listener thread per worker and silently misses the messages sent while it reconnects; a short TTL
+alone would let a stale page live that long after an admin edit.
+
+A generation that disappears (Redis restarted, key evicted) comes back as the current time in
+microseconds, never as a number an old key might already hold.
+"""
+
+import logging
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.db import transaction
+
+from perf.cache.shared import CacheUnavailable, SharedCache
+
+logger = logging.getLogger(__name__)
+
+PREFIX = "perf:gen:"
+
+_snapshot: ContextVar[dict[str, int] | None] = ContextVar("perf_generations", default=None)
+
+
+def _fresh_generation() -> int:
+    return time.time_ns() // 1000
+
+
+class Generations:
+    """Generation counters kept in the shared level."""
+
+    def __init__(self, shared: SharedCache) -> None:
+        self.shared = shared
+        self.pending: set[str] = set()
+
+    def read(self, namespaces: Iterable[str], *, fresh: bool = False) -> dict[str, int]:
+        """The current generation of each namespace, in one round trip; raises CacheUnavailable.
+
+        Inside ``snapshot()``, a namespace already read is not read again, unless ``fresh``.
+        """
+        memo = None if fresh else _snapshot.get()
+        wanted = set(namespaces)
+        known = {ns: memo[ns] for ns in wanted if ns in memo} if memo is not None else {}
+        unknown = sorted(wanted - known.keys())
+        if not unknown:
+            return known
+        if self.pending:
+            self._retry_pending()
+        found = self.shared.get_many([PREFIX + ns for ns in unknown])
+        missing = [ns for ns in unknown if PREFIX + ns not in found]
+        for ns in missing:
+            self.shared.add(PREFIX + ns, _fresh_generation(), None)
+        if missing:
+            found.update(self.shared.get_many([PREFIX + ns for ns in missing]))
+        current = {ns: int(found[PREFIX + ns]) for ns in unknown}
+        if memo is not None:
+            memo.update(current)
+        return known | current
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Read each namespace's generation at most once inside the block (a page render).
+
+        Everything the render reads then belongs to one consistent set of generations; what it
+        stores is still checked against fresh ones.
+        """
+        if _snapshot.get() is not None:
+            yield
+            return
+        token = _snapshot.set({})
+        try:
+            yield
+        finally:
+            _snapshot.reset(token)
+
+    def bump(self, *namespaces: str, using: str | None = None) -> None:
+        """Invalidate ``namespaces`` once the current transaction on ``using`` commits."""
+        transaction.on_commit(lambda: self.bump_now(*namespaces), using=using)
+
+    def bump_now(self, *namespaces: str) -> None:
+        for ns in namespaces:
+            try:
+                self._incr(ns)
+            except CacheUnavailable:
+                # Retried before the next read: the entries it should retire stay unreachable
+                # meanwhile because reads bypass the cache while the shared level is down.
+                logger.error("Could not invalidate cache namespace %r; will retry", ns)
+                self.pending.add(ns)
+
+    def _incr(self, ns: str) -> None:
+        key = PREFIX + ns
+        try:
+            self.shared.incr(key)
+        except ValueError:  # never read yet: any fresh value retires nothing and is safe
+            if not self.shared.add(key, _fresh_generation(), None):
+                self.shared.incr(key)
+
+    def _retry_pending(self) -> None:
+        for ns in sorted(self.pending):
+            self._incr(ns)
+            self.pending.discard(ns)

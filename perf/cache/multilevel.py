@@ -1,0 +1,337 @@
+"""
+The multi-level cache: L1 in the process, L2 shared (Redis), then the source of truth.
+
+``get_or_set`` is for one expensive value (a rendered page, the category tree). A missing value
+is computed by one process while the others wait for it a bounded time; an expired one is
+recomputed by one process while the others keep serving the stale value (stale-while-revalidate).
+The recompute lock lives in L2 and expires on its own, so a crashed holder blocks nobody for long.
+Values close to expiry are refreshed early with a probability that grows as expiry nears (XFetch),
+so hot keys are usually refreshed before anyone sees them expire.
+
+``get_many`` is for many cheap values computed in one batch (products by id): a fixed number of
+round trips whatever the number of keys, and whatever is missing or expired is computed in one
+call.
+
+Three rules keep wrong data out. Values are computed from the primary database, never from a
+replica that may still lag behind a write that was just invalidated. A value is stored under the
+generations read *before* it was computed, and only if they are still current just before
+storing: a render that started before an invalidation is never stored after it. And nothing is
+stored from inside a transaction, whose data other connections cannot see yet and which may still
+roll back.
+"""
+
+import math
+import random
+import time
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.db import connections
+
+from perf.cache.generations import Generations
+from perf.cache.local import LocalCache
+from perf.cache.metrics import Metrics
+from perf.cache.shared import CacheUnavailable, SharedCache
+from perf.db.routing import use_primary
+
+T = TypeVar("T")
+
+#: How much earlier than its expiry XFetch may refresh a value, in units of its compute time.
+XFETCH_BETA = 1.0
+LOCK_POLL_INTERVAL = 0.02
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A cached value, when it stops being fresh (epoch seconds), and how long it took to make."""
+
+    value: Any
+    fresh_until: float
+    compute_seconds: float
+
+    def is_fresh(self, now: float) -> bool:
+        return now < self.fresh_until
+
+    def is_due(self, now: float) -> bool:
+        """Expired, or picked for an early refresh (XFetch: more likely as expiry nears)."""
+        early = -self.compute_seconds * XFETCH_BETA * math.log(1.0 - random.random())
+        return now + early >= self.fresh_until
+
+
+def in_transaction() -> bool:
+    """True inside ``atomic()`` on any connection (the atomic blocks of test cases excepted)."""
+    return any(
+        not block._from_testcase
+        for connection in connections.all(initialized_only=True)
+        for block in connection.atomic_blocks
+    )
+
+
+class MultiLevelCache:
+    """One named cache over an ``LocalCache`` (L1) and a ``SharedCache`` (L2)."""
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        local: LocalCache,
+        shared: SharedCache,
+        generations: Generations,
+        ttl: float,
+        stale_ttl: float,
+        lock_timeout: float,
+        lock_wait: float,
+        enabled: bool = True,
+    ) -> None:
+        self.name = name
+        self.local = local
+        self.shared = shared
+        self.generations = generations
+        self.ttl = ttl
+        self.stale_ttl = stale_ttl
+        self.lock_timeout = lock_timeout
+        self.lock_wait = lock_wait
+        self.enabled = enabled
+        self.metrics = Metrics()
+
+    # --- one value ---------------------------------------------------------------------------
+
+    def get_or_set(
+        self, key: str, compute: Callable[[], T], *, namespaces: Sequence[str] = ()
+    ) -> T:
+        """The value of ``key``, computed by ``compute()`` when missing or expired."""
+        if not self.enabled:
+            return compute()
+        try:
+            generations = self._read_generations(namespaces)
+            full_key = self._full_key(key, namespaces, generations)
+            entry = self._lookup([full_key]).get(full_key)
+        except CacheUnavailable:
+            self.metrics.incr("bypasses")
+            return compute()
+        now = time.time()
+        if entry is not None and not entry.is_due(now):
+            return entry.value
+        token = self._lock(full_key)
+        if token is None:  # another process is computing it
+            if entry is not None:
+                if not entry.is_fresh(now):
+                    self.metrics.incr("stale_serves")
+                return entry.value
+            entry = self._wait_for(full_key)
+            if entry is not None:
+                return entry.value
+        try:
+            values = self._recompute(
+                {full_key: key}, set(namespaces), generations, lambda keys: {key: compute()}
+            )
+        finally:
+            self._unlock(full_key, token)
+        return values[full_key]
+
+    # --- many values -------------------------------------------------------------------------
+
+    def get_many(
+        self,
+        keys: Mapping[str, Sequence[str]],
+        compute: Callable[[list[str]], Mapping[str, Any]],
+    ) -> dict[str, Any]:
+        """Values for ``keys`` (key -> its namespaces); ``compute(due_keys)`` fills the gaps.
+
+        Keys that ``compute`` does not return (a deleted product) are left out of the result.
+        Expired values are recomputed in the same batch rather than served stale: a batch is
+        cheap, and one batch query is what a herd of requests would repeat.
+        """
+        if not keys:
+            return {}
+        if not self.enabled:
+            return dict(compute(list(keys)))
+        try:
+            generations = self._read_generations(ns for names in keys.values() for ns in names)
+            full_keys = {
+                self._full_key(key, names, generations): key for key, names in keys.items()
+            }
+            entries = self._lookup(list(full_keys))
+        except CacheUnavailable:
+            self.metrics.incr("bypasses")
+            return dict(compute(list(keys)))
+        now = time.time()
+        result = {}
+        due = {}
+        for full_key, key in full_keys.items():
+            entry = entries.get(full_key)
+            if entry is None or entry.is_due(now):
+                due[full_key] = key
+            else:
+                result[key] = entry.value
+        if due:
+            namespaces = {ns for key in due.values() for ns in keys[key]}
+            computed = self._recompute(due, namespaces, generations, compute)
+            result.update((due[full_key], value) for full_key, value in computed.items())
+        return result
+
+    def peek_many(self, keys: Mapping[str, Sequence[str]]) -> dict[str, Any]:
+        """What the cache holds for ``keys``, fresh or stale, computing nothing.
+
+        Used to compare cached data with the database (has a change crossed what pages show?).
+        Empty when the cache is off or L2 is down: a caller must then assume the worst.
+        """
+        if not self.enabled or not keys:
+            return {}
+        try:
+            generations = self._read_generations(ns for names in keys.values() for ns in names)
+            full_keys = {
+                self._full_key(key, names, generations): key for key, names in keys.items()
+            }
+            entries = self._lookup(list(full_keys))
+        except CacheUnavailable:
+            return {}
+        return {full_keys[full_key]: entry.value for full_key, entry in entries.items()}
+
+    def refresh_many(
+        self,
+        keys: Mapping[str, Sequence[str]],
+        compute: Callable[[list[str]], Mapping[str, Any]],
+    ) -> dict[str, Any]:
+        """Recompute and store ``keys`` whatever the cache holds (a rebuild)."""
+        if not self.enabled or not keys:
+            return {}
+        try:
+            generations = self._read_generations(ns for names in keys.values() for ns in names)
+        except CacheUnavailable:
+            return {}
+        due = {self._full_key(key, names, generations): key for key, names in keys.items()}
+        namespaces = {ns for names in keys.values() for ns in names}
+        computed = self._recompute(due, namespaces, generations, compute)
+        return {due[full_key]: value for full_key, value in computed.items()}
+
+    def put_many(self, values: Mapping[str, tuple[Sequence[str], Any]]) -> int:
+        """Store values computed by the caller (key -> (namespaces, value)); how many were stored.
+
+        Call it inside ``generations.snapshot()``, opened before the values were computed: they
+        are stored under the generations of that snapshot, if those are still current.
+        """
+        if not self.enabled or not values:
+            return 0
+        try:
+            generations = self._read_generations(ns for names, _ in values.values() for ns in names)
+        except CacheUnavailable:
+            return 0
+        entries = {
+            self._full_key(key, names, generations): value for key, (names, value) in values.items()
+        }
+        namespaces = {ns for names, _ in values.values() for ns in names}
+        return self._store(entries, 0.0, namespaces, generations)
+
+    def clear_local(self) -> None:
+        """Empty this process's L1 (tests; the shared level is the Django cache's to clear)."""
+        self.local.clear()
+
+    # --- machinery ---------------------------------------------------------------------------
+
+    def _read_generations(self, namespaces: Iterable[str]) -> dict[str, int]:
+        # While L2 is down nothing is cached, not even in L1: without the generations, an L1
+        # entry could be one that another process has already invalidated.
+        if self.shared.is_down:
+            raise CacheUnavailable(self.shared.alias)
+        return self.generations.read(namespaces)
+
+    def _full_key(self, key: str, namespaces: Sequence[str], generations: dict[str, int]) -> str:
+        versions = ".".join(str(generations[ns]) for ns in namespaces)
+        return f"perf:{self.name}:{key}:{versions}" if versions else f"perf:{self.name}:{key}"
+
+    def _lookup(self, full_keys: list[str]) -> dict[str, Entry]:
+        """L1, then L2 for what L1 lacks (one round trip); L2 hits are copied into L1.
+
+        Raises CacheUnavailable, before anything is computed, when L2 fails.
+        """
+        found = self.local.get_many(full_keys)
+        self.metrics.incr("l1_hits", len(found))
+        self.metrics.incr("l1_misses", len(full_keys) - len(found))
+        wanted = [key for key in full_keys if key not in found]
+        if wanted:
+            shared = self.shared.get_many(wanted)
+            self.metrics.incr("l2_hits", len(shared))
+            self.metrics.incr("l2_misses", len(wanted) - len(shared))
+            self.local.set_many(shared)
+            found.update(shared)
+        return found
+
+    def _recompute(
+        self,
+        due: dict[str, str],
+        namespaces: set[str],
+        generations: dict[str, int],
+        compute: Callable[[list[str]], Mapping[str, Any]],
+    ) -> dict[str, Any]:
+        """Compute the due keys (full key -> key) in one call and store them; full key -> value."""
+        started = time.monotonic()
+        # From the primary: a replica still replaying the commit that bumped a generation would
+        # put the old data back under the new one.
+        with use_primary():
+            values = compute(list(due.values()))
+        elapsed = time.monotonic() - started
+        self.metrics.incr("recomputes", len(due))
+        computed = {full_key: values[key] for full_key, key in due.items() if key in values}
+        self._store(computed, elapsed / len(due), namespaces, generations)
+        return computed
+
+    def _store(
+        self,
+        values: dict[str, Any],
+        compute_seconds: float,
+        namespaces: set[str],
+        generations: dict[str, int],
+    ) -> int:
+        if not values or in_transaction():
+            return 0
+        try:
+            current = self.generations.read(namespaces, fresh=True)
+            if current != {ns: generations[ns] for ns in namespaces}:
+                self.metrics.incr("discarded_sets", len(values))
+                return 0
+            fresh_until = time.time() + self.ttl
+            entries = {
+                key: Entry(value, fresh_until, compute_seconds) for key, value in values.items()
+            }
+            self.shared.set_many(entries, self.ttl + self.stale_ttl)
+        except CacheUnavailable:
+            return 0
+        self.local.set_many(entries)
+        return len(entries)
+
+    def _lock(self, full_key: str) -> str | None:
+        """A token if this process may compute ``full_key``, None if another one is at it."""
+        token = uuid.uuid4().hex
+        try:
+            return token if self.shared.add(f"{full_key}:lock", token, self.lock_timeout) else None
+        except CacheUnavailable:
+            return ""
+
+    def _unlock(self, full_key: str, token: str | None) -> None:
+        # Not atomic: at worst a lock that expired and was taken again is dropped early, which
+        # costs one extra recompute, never a wrong value.
+        if not token:
+            return
+        try:
+            if self.shared.get(f"{full_key}:lock") == token:
+                self.shared.delete(f"{full_key}:lock")
+        except CacheUnavailable:
+            pass
+
+    def _wait_for(self, full_key: str) -> Entry | None:
+        """Poll L2 for another process's value of a missing key, at most ``lock_wait`` seconds."""
+        self.metrics.incr("lock_waits")
+        deadline = time.monotonic() + self.lock_wait
+        while time.monotonic() < deadline:
+            time.sleep(LOCK_POLL_INTERVAL)
+            try:
+                entry = self.shared.get(full_key)
+            except CacheUnavailable:
+                return None
+            if entry is not None:
+                self.local.set_many({full_key: entry})
+                return entry
+        return None

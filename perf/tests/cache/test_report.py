@@ -1,0 +1,22 @@
+import pytest
+
+from perf.cache import data_cache
+from perf.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_status_page_shows_each_cache_level(client):
+    data_cache().get_many({"a": ["ns"], "b": ["ns"]}, lambda keys: dict.fromkeys(keys, 1))
+    data_cache().get_many({"a": ["ns"]}, lambda keys: dict.fromkeys(keys, 1))
+    client.force_login(UserFactory(is_staff=True))
+
+    page = client.get("/perf/")
+    report = client.get("/perf/?format=json").json()["cache"]
+
+    assert page.status_code == 200
+    assert "Cache levels" in page.text
+    data = next(cache for cache in report["caches"] if cache["name"] == "data")
+    assert (data["l1_hits"], data["l1_misses"], data["recomputes"]) == (1, 2, 2)
+    assert data["hit_ratio"] == pytest.approx(1 / 3, abs=0.001)
+    assert report["shared"]["state"] == "up"

@@ -1,0 +1,17 @@
+import copy
+from pathlib import Path
+
+import pytest
+
+from perf.tests.twopass import views
+
+
+@pytest.fixture(autouse=True)
+def twopass_site(settings):
+    """The test views' URLs and templates, and a per-user context processor like the mini-cart."""
+    settings.ROOT_URLCONF = "perf.tests.twopass.urls"
+    templates = copy.deepcopy(settings.TEMPLATES)
+    templates[0]["DIRS"] = [Path(__file__).parent / "templates", *templates[0]["DIRS"]]
+    templates[0]["OPTIONS"]["context_processors"].append("perf.tests.twopass.views.basket")
+    settings.TEMPLATES = templates
+    views.CATALOG["item"] = "Blue kettle"

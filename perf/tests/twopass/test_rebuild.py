@@ -1,0 +1,53 @@
+import json
+
+import pytest
+from django.core.management import call_command
+
+from perf.cache import data_cache
+from perf.tests.twopass import views
+
+pytestmark = pytest.mark.django_db
+
+REBUILDERS = ["perf.tests.twopass.views.TestRebuilder"]
+
+
+@pytest.fixture(autouse=True)
+def test_rebuilder(settings):
+    settings.PERF = {**settings.PERF, "CACHE_REBUILDERS": REBUILDERS}
+
+
+def test_rebuild_fills_the_data_level_then_the_pages(client, tmp_path):
+    call_command("rebuild_cache", base_url="http://testserver", json_path=tmp_path / "s.json")
+
+    summary = json.loads((tmp_path / "s.json").read_text())
+    assert summary["method"] == "multi-level"
+    assert summary["data"]["items"] == 10
+    assert summary["pages"]["items"] == 2  # the redirect and the 404 are not cached
+    assert data_cache().get_many({"item:3": ["items"]}, dict) == {"item:3": "ITEM:3"}
+    assert client.get("/page/?q=tea")["X-Cache"] == "hit"
+    assert client.get("/page/")["X-Cache"] == "hit"
+
+
+def test_rebuild_replaces_pages_cached_before_it(client):
+    client.get("/page/")
+    views.CATALOG["item"] = "Red kettle"  # changed behind the cache's back
+
+    call_command("rebuild_cache", base_url="http://testserver")
+
+    response = client.get("/page/")
+    assert response["X-Cache"] == "hit"
+    assert "Red kettle" in response.text
+
+
+def test_the_naive_rebuild_skips_the_data_level(tmp_path):
+    call_command(
+        "rebuild_cache",
+        base_url="http://testserver",
+        without_data_cache=True,
+        json_path=tmp_path / "s.json",
+    )
+
+    summary = json.loads((tmp_path / "s.json").read_text())
+    assert summary["method"] == "naive"
+    assert "data" not in summary
+    assert summary["pages"]["items"] == 2
