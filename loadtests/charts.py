@@ -9,7 +9,7 @@ from pathlib import Path
 
 # Figure without pyplot: no global state and no display backend, files only.
 from matplotlib.figure import Figure
-from matplotlib.ticker import ScalarFormatter
+from matplotlib.ticker import NullFormatter, ScalarFormatter
 
 from loadtests.results import ScenarioResult
 
@@ -50,6 +50,7 @@ def latency(results: list[ScenarioResult], path: Path) -> None:
     axes.set_xticks(range(len(results)), [result.scenario.key for result in results])
     axes.set_yscale("log")
     axes.yaxis.set_major_formatter(ScalarFormatter())
+    axes.yaxis.set_minor_formatter(NullFormatter())
     axes.set_ylabel("response time, ms (log scale)")
     axes.set_title("Latency per scenario")
     axes.legend()
@@ -73,6 +74,7 @@ def timeline(results: list[ScenarioResult], path: Path) -> None:
                               label=name, color=colour)  # fmt: skip
         latency_axes.set_yscale("log")
         latency_axes.yaxis.set_major_formatter(ScalarFormatter())
+        latency_axes.yaxis.set_minor_formatter(NullFormatter())
         share.stackplot(
             seconds,
             *[[piece.read_shares.get(node, 0.0) for piece in result.timeline] for node in nodes],
