@@ -9,12 +9,14 @@ Failures a shopper can fix raise ``ValidationError`` with a message meant for th
 """
 
 from collections.abc import Mapping
+from datetime import timedelta
 from functools import partial
 from uuid import UUID
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from cart.models import MAX_LINE_QUANTITY, Cart, CartLine, Order, OrderLine
 from catalog.models import ProductVariant
@@ -142,7 +144,20 @@ def place_order(
 
 
 def _lock(cart: Cart) -> None:
-    Cart.objects.select_for_update().filter(pk=cart.pk).exists()
+    """Lock the cart row, and record the activity ``delete_abandoned_carts`` goes by: an UPDATE
+    holds the row lock until commit, as SELECT ... FOR UPDATE would."""
+    Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
+
+
+def delete_abandoned_carts(*, idle_for: timedelta) -> int:
+    """Delete anonymous carts untouched for ``idle_for``; return how many went.
+
+    An anonymous cart is reachable only through its visitor's session, so once the session has
+    expired the cart is garbage. A user's cart is kept whatever its age.
+    """
+    abandoned = Cart.objects.filter(user=None, updated_at__lt=timezone.now() - idle_for)
+    _, by_model = abandoned.delete()
+    return by_model.get(Cart._meta.label, 0)
 
 
 def _check_purchasable(variant: ProductVariant, quantity: int) -> None:
