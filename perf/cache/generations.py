@@ -12,6 +12,12 @@ alone would let a stale page live that long after an admin edit.
 
 A generation that disappears (Redis restarted, key evicted) comes back as the current time in
 microseconds, never as a number an old key might already hold.
+
+A bump also leaves a short-lived mark: while it lives, values of that namespace are recomputed from
+the primary, since a replica may not have replayed the commit yet and would put the old data back
+under the new generation. It lives as long as the router may keep a lagging replica in rotation
+(``MAX_LAG_SECONDS`` plus one lag check); after that every replica still serving reads has the
+commit, and recomputes go back to the replicas.
 """
 
 import logging
@@ -23,10 +29,12 @@ from contextvars import ContextVar
 from django.db import transaction
 
 from perf.cache.shared import CacheUnavailable, SharedCache
+from perf.conf import get_config
 
 logger = logging.getLogger(__name__)
 
 PREFIX = "perf:gen:"
+BUMPED_PREFIX = "perf:bumped:"
 
 _snapshot: ContextVar[dict[str, int] | None] = ContextVar("perf_generations", default=None)
 
@@ -96,7 +104,20 @@ class Generations:
                 logger.error("Could not invalidate cache namespace %r; will retry", ns)
                 self.pending.add(ns)
 
+    def recently_bumped(self, namespaces: Iterable[str]) -> bool:
+        """Whether a replica may still lag behind a bump of one of ``namespaces``."""
+        if not get_config()["REPLICAS"]:
+            return False
+        try:
+            return bool(self.shared.get_many([BUMPED_PREFIX + ns for ns in namespaces]))
+        except CacheUnavailable:
+            return True
+
     def _incr(self, ns: str) -> None:
+        if get_config()["REPLICAS"]:
+            config = get_config()
+            catch_up = config["MAX_LAG_SECONDS"] + config["LAG_CHECK_INTERVAL"]
+            self.shared.set_many({BUMPED_PREFIX + ns: True}, catch_up)
         key = PREFIX + ns
         try:
             self.shared.incr(key)

@@ -12,8 +12,9 @@ so hot keys are usually refreshed before anyone sees them expire.
 round trips whatever the number of keys, and whatever is missing or expired is computed in one
 call.
 
-Three rules keep wrong data out. Values are computed from the primary database, never from a
-replica that may still lag behind a write that was just invalidated. A value is stored under the
+Three rules keep wrong data out. Values of a namespace invalidated moments ago are computed from
+the primary database, never from a replica that may still lag behind the write (see
+``generations``); the rest come from wherever the router sends them. A value is stored under the
 generations read *before* it was computed, and only if they are still current just before
 storing: a render that started before an invalidation is never stored after it. And nothing is
 stored from inside a transaction, whose data other connections cannot see yet and which may still
@@ -25,6 +26,7 @@ import random
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -268,9 +270,12 @@ class MultiLevelCache:
     ) -> dict[str, Any]:
         """Compute the due keys (full key -> key) in one call and store them; full key -> value."""
         started = time.monotonic()
-        # From the primary: a replica still replaying the commit that bumped a generation would
-        # put the old data back under the new one.
-        with use_primary():
+        # A replica still replaying the commit that bumped a generation would put the old data
+        # back under the new one.
+        fresh_reads = (
+            use_primary() if self.generations.recently_bumped(namespaces) else nullcontext()
+        )
+        with fresh_reads:
             values = compute(list(due.values()))
         elapsed = time.monotonic() - started
         self.metrics.incr("recomputes", len(due))

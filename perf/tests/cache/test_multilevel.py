@@ -8,6 +8,7 @@ from perf.cache import multilevel
 from perf.cache.local import LocalCache
 from perf.cache.multilevel import Entry
 from perf.cache.shared import SharedCache
+from perf.db.routing import reads_primary
 
 
 class Counter:
@@ -301,3 +302,32 @@ def test_a_snapshot_reads_each_generation_once_but_stores_check_fresh_ones(make_
     assert cache.metrics.snapshot()["discarded_sets"] == 1  # "b" was made under the old one
     assert cache.get_or_set("a", compute, namespaces=["ns"]) == "value@3"
     assert [kw.get("fresh", False) for kw in calls] == [False, True, False, True, False, True]
+
+
+@pytest.fixture
+def with_replicas(settings):
+    catch_up = {"MAX_LAG_SECONDS": 0.2, "LAG_CHECK_INTERVAL": 0.1}
+    settings.PERF = {**settings.PERF, "REPLICAS": ["replica1"], **catch_up}
+
+
+def recorded_routing(calls):
+    def compute():
+        calls.append(reads_primary())
+        return "value"
+
+    return compute
+
+
+@pytest.mark.usefixtures("with_replicas")
+def test_recompute_reads_the_primary_while_replicas_may_lag_behind_the_bump(make_cache):
+    cache = make_cache()
+    calls = []
+
+    cache.get_or_set("k", recorded_routing(calls), namespaces=["product:1"])
+    cache.generations.bump_now("product:1")
+    cache.get_or_set("k", recorded_routing(calls), namespaces=["product:1"])
+    time.sleep(0.35)  # longer than MAX_LAG_SECONDS + LAG_CHECK_INTERVAL
+    cache.generations.bump_now("product:2")
+    cache.get_or_set("k2", recorded_routing(calls), namespaces=["product:1"])
+
+    assert calls == [False, True, False]
