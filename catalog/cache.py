@@ -19,7 +19,7 @@ bumps, after commit, the namespaces whose objects it changes:
 - ``category_namespace(id)``: which products are related to which (the newest of a category).
 """
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from django.db.models import F, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
@@ -107,27 +107,36 @@ def cards(ids: Iterable[int]) -> list[Product]:
 
 def related_cards(product: Product) -> list[Product]:
     """Cards of a few other products of the category (``selectors.related_products``)."""
-    ids = data_cache().get_or_set(
+    return _shelf(
         f"related:{product.pk}",
-        lambda: _keep_cards(selectors.related_products(product)),
+        lambda: selectors.related_products(product),
         namespaces=[category_namespace(product.category_id)],
     )
-    return cards(ids)
 
 
 def shelf_cards(name: str) -> list[Product]:
     """The cards of a home shelf (``SHELVES``)."""
-    ids = data_cache().get_or_set(
-        f"home:{name}", lambda: _keep_cards(SHELVES[name]()), namespaces=[LISTINGS]
-    )
-    return cards(ids)
+    return _shelf(f"home:{name}", SHELVES[name], namespaces=[LISTINGS])
 
 
-def _keep_cards(products: list[Product]) -> list[int]:
-    """Cache the cards a selector has just read, and return their ids."""
-    by_key = {_card_key(product.pk): _with_html(product) for product in products}
-    data_cache().refresh_many(card_keys(product.pk for product in products), lambda keys: by_key)
-    return [product.pk for product in products]
+def _shelf(
+    key: str, select: Callable[[], list[Product]], *, namespaces: list[str]
+) -> list[Product]:
+    """The cards of a list of products whose ids are cached under ``key``.
+
+    When the ids had to be computed, the selector has just read the cards too: they are cached
+    and shown as they are, instead of being read again.
+    """
+    selected: list[Product] = []
+
+    def select_ids() -> list[int]:
+        selected.extend(_with_html(product) for product in select())
+        by_key = {_card_key(product.pk): product for product in selected}
+        data_cache().refresh_many(card_keys(product.pk for product in selected), lambda _: by_key)
+        return [product.pk for product in selected]
+
+    ids = data_cache().get_or_set(key, select_ids, namespaces=namespaces)
+    return selected if selected else cards(ids)
 
 
 def _details(keys: list[str]) -> dict[str, Product]:
