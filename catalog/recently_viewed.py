@@ -13,12 +13,24 @@ COOKIE = "recently_viewed"
 SALT = "catalog.recently_viewed"
 KEEP = 8
 MAX_AGE = 30 * 24 * 3600
+_REQUEST_ATTR = "_recently_viewed"
 
 
-def viewed_slugs(request: HttpRequest) -> list[str]:
-    """The slugs in the visitor's cookie, most recent first; none if it was tampered with."""
-    value = request.get_signed_cookie(COOKIE, default="", salt=SALT, max_age=MAX_AGE)
-    return [slug for slug in value.split(",") if slug][:KEEP]
+def viewed_slugs(request: HttpRequest) -> tuple[str, ...]:
+    """The slugs in the visitor's cookie, most recent first; none if it was tampered with.
+
+    The signature is checked once per request, and the result remembered on the request next to
+    the cookie it came from: the product view and the pass-two hole both ask, and checking it was
+    most of the hole's cost on a cached page. The cookie itself is read every time, so pass one's
+    guard still catches a cached page that reads it.
+    """
+    signed = request.COOKIES.get(COOKIE)
+    memo = getattr(request, _REQUEST_ATTR, None)
+    if memo is None or memo[0] != signed:
+        value = request.get_signed_cookie(COOKIE, default="", salt=SALT, max_age=MAX_AGE)
+        memo = (signed, tuple(slug for slug in value.split(",") if slug)[:KEEP])
+        setattr(request, _REQUEST_ATTR, memo)
+    return memo[1]
 
 
 def remember(request: HttpRequest, response: HttpResponseBase, slug: str) -> None:
@@ -26,7 +38,7 @@ def remember(request: HttpRequest, response: HttpResponseBase, slug: str) -> Non
     if response.status_code != 200:
         return
     slugs = viewed_slugs(request)
-    if slugs[:1] == [slug]:
+    if slugs[:1] == (slug,):
         return
     slugs = [slug, *(other for other in slugs if other != slug)][:KEEP]
     response.set_signed_cookie(
