@@ -16,9 +16,19 @@ import sys
 from loadtests.runner import BenchConfig, BenchError, SuiteRun
 from loadtests.scenarios import SUITES
 from loadtests.server import ShopError
-from stack.__main__ import native_stack
-from stack.cluster import Stack
+from stack.cluster import Stack, native_stack
 from stack.exceptions import StackError
+
+#: The BenchConfig fields a user sets, each from an option or the environment variable of its name.
+OPTIONS = {
+    "duration": "measured seconds per scenario",
+    "warmup": "warm-up seconds before each measured run",
+    "users": "simulated shoppers",
+    "wait_min": "shortest think time, seconds",
+    "wait_max": "longest think time, seconds",
+    "products": "catalog size seeded when the database is empty",
+    "mix": "task weights for the locustfile's --mix, e.g. home=10,product=40",
+}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -37,45 +47,15 @@ def parser() -> argparse.ArgumentParser:
         metavar="KEY",
         help="run only this scenario of the suite (repeatable)",
     )
-    parser.add_argument(
-        "--duration",
-        type=float,
-        default=float(env("DURATION", defaults.duration)),
-        help="measured seconds per scenario (DURATION, default %(default)s)",
-    )
-    parser.add_argument(
-        "--warmup",
-        type=float,
-        default=float(env("WARMUP", defaults.warmup)),
-        help="warm-up seconds before each measured run (WARMUP, default %(default)s)",
-    )
-    parser.add_argument(
-        "--users",
-        type=int,
-        default=int(env("USERS", defaults.users)),
-        help="simulated shoppers (USERS, default %(default)s)",
-    )
-    parser.add_argument(
-        "--wait-min",
-        type=float,
-        default=float(env("WAIT_MIN", defaults.wait_min)),
-        help="shortest think time, seconds (WAIT_MIN, default %(default)s)",
-    )
-    parser.add_argument(
-        "--wait-max",
-        type=float,
-        default=float(env("WAIT_MAX", defaults.wait_max)),
-        help="longest think time, seconds (WAIT_MAX, default %(default)s)",
-    )
-    parser.add_argument(
-        "--products",
-        type=int,
-        default=int(env("PRODUCTS", defaults.products)),
-        help="catalog size seeded when the database is empty (PRODUCTS, default %(default)s)",
-    )
-    parser.add_argument(
-        "--mix", default=env("MIX", ""), help="task weights for the locustfile's --mix (MIX)"
-    )
+    for name, description in OPTIONS.items():
+        default = getattr(defaults, name)
+        variable = name.upper()
+        parser.add_argument(
+            f"--{name.replace('_', '-')}",
+            type=type(default),
+            default=type(default)(env(variable, default)),
+            help=f"{description} ({variable}, default %(default)r)",
+        )
     return parser
 
 
@@ -103,15 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         if unknown:
             sys.exit(f"Unknown scenario(s) for {suite.name}: {', '.join(sorted(unknown))}")
         scenarios = tuple(s for s in scenarios if s.key in args.scenarios)
-    config = BenchConfig(
-        duration=args.duration,
-        warmup=args.warmup,
-        users=args.users,
-        wait_min=args.wait_min,
-        wait_max=args.wait_max,
-        products=args.products,
-        mix=args.mix,
-    )
+    config = BenchConfig(**{name: getattr(args, name) for name in OPTIONS})
     stop_on_sigterm()
     stack = native_stack()
     started_here = not is_running(stack)

@@ -9,18 +9,10 @@ load-test runner use them).
 import argparse
 import shlex
 import sys
-from pathlib import Path
 
-from stack.cluster import Stack
+from stack.cluster import NATIVE_DIRECTORY, native_stack
 from stack.exceptions import StackError
-from stack.ports import StackPorts
 from stack.status import format_status, stack_status
-
-NATIVE_DIRECTORY = Path(__file__).resolve().parent.parent / "var" / "stack"
-
-
-def native_stack() -> Stack:
-    return Stack(NATIVE_DIRECTORY, StackPorts.native())
 
 
 def up(arguments: argparse.Namespace) -> None:

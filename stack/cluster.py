@@ -228,3 +228,12 @@ class Stack:
         for node in [*self.nodes, self.redis]:
             if node.pid is None:
                 ensure_free(node.port, node.description)
+
+
+#: Where ``make stack-up`` keeps the native stack's data.
+NATIVE_DIRECTORY = Path(__file__).resolve().parent.parent / "var" / "stack"
+
+
+def native_stack() -> Stack:
+    """The native stack of ``make stack-up``: fixed ports, data under ``var/stack/``."""
+    return Stack(NATIVE_DIRECTORY, StackPorts.native())
