@@ -6,4 +6,4 @@ class CartConfig(AppConfig):
     verbose_name = "Cart and orders"
 
     def ready(self) -> None:
-        from cart import receivers  # noqa: F401
+        from cart import cache, receivers  # noqa: F401

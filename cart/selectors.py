@@ -20,11 +20,11 @@ class CartSummary:
 EMPTY_SUMMARY = CartSummary(count=0, subtotal=Decimal("0.00"))
 
 
-def cart_summary(cart: Cart | None) -> CartSummary:
-    """Item count and subtotal of ``cart`` in one query (none for no cart)."""
-    if cart is None:
-        return EMPTY_SUMMARY
-    totals = cart.lines.aggregate(
+def cart_summary(cart_id: int, *, user_id: int | None) -> CartSummary:
+    """Item count and subtotal of cart ``cart_id`` in one query, if ``user_id`` owns it (None: an
+    anonymous cart); an empty summary otherwise."""
+    owner = {"cart__user_id": user_id} if user_id is not None else {"cart__user__isnull": True}
+    totals = CartLine.objects.filter(cart_id=cart_id, **owner).aggregate(
         count=Sum("quantity", default=0),
         subtotal=Sum(
             F("quantity") * F("variant__price"),

@@ -23,6 +23,7 @@ __all__ = [
     "MultiLevelCache",
     "all_caches",
     "data_cache",
+    "forget",
     "generations",
     "invalidate",
     "page_cache",
@@ -87,6 +88,11 @@ def all_caches() -> list[MultiLevelCache]:
 def invalidate(*namespaces: str, using: str | None = None) -> None:
     """Bump ``namespaces`` after the current transaction on ``using`` commits (at once outside)."""
     generations().bump(*namespaces, using=using)
+
+
+def forget(*namespaces: str, using: str | None = None) -> None:
+    """Retire the namespaces of objects that are gone, after commit (see ``Generations.forget``)."""
+    generations().forget(*namespaces, using=using)
 
 
 def reset_caches() -> None:

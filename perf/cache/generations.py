@@ -22,7 +22,7 @@ commit, and recomputes go back to the replicas.
 
 import logging
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -95,12 +95,26 @@ class Generations:
         transaction.on_commit(lambda: self.bump_now(*namespaces), using=using)
 
     def bump_now(self, *namespaces: str) -> None:
+        self._invalidate(namespaces, self._incr)
+
+    def forget(self, *namespaces: str, using: str | None = None) -> None:
+        """Retire ``namespaces`` for good once the current transaction on ``using`` commits.
+
+        For a namespace of one object that is gone (a deleted cart): its counter is deleted rather
+        than bumped, so that counters of dead objects do not pile up in the shared level. A read
+        that comes later starts it again at the current time, which retires what was stored
+        under the old counter just as a bump does.
+        """
+        transaction.on_commit(lambda: self._invalidate(namespaces, self._delete), using=using)
+
+    def _invalidate(self, namespaces: Iterable[str], retire: Callable[[str], None]) -> None:
         for ns in namespaces:
             try:
-                self._incr(ns)
+                retire(ns)
             except CacheUnavailable:
-                # Retried before the next read: the entries it should retire stay unreachable
-                # meanwhile because reads bypass the cache while the shared level is down.
+                # Retried (as a bump) before the next read: the entries it should retire stay
+                # unreachable meanwhile because reads bypass the cache while the shared level is
+                # down.
                 logger.error("Could not invalidate cache namespace %r; will retry", ns)
                 self.pending.add(ns)
 
@@ -113,11 +127,18 @@ class Generations:
         except CacheUnavailable:
             return True
 
-    def _incr(self, ns: str) -> None:
-        if get_config()["REPLICAS"]:
-            config = get_config()
+    def _mark_bumped(self, ns: str) -> None:
+        config = get_config()
+        if config["REPLICAS"]:
             catch_up = config["MAX_LAG_SECONDS"] + config["LAG_CHECK_INTERVAL"]
             self.shared.set_many({BUMPED_PREFIX + ns: True}, catch_up)
+
+    def _delete(self, ns: str) -> None:
+        self._mark_bumped(ns)
+        self.shared.delete(PREFIX + ns)
+
+    def _incr(self, ns: str) -> None:
+        self._mark_bumped(ns)
         key = PREFIX + ns
         try:
             self.shared.incr(key)

@@ -1,16 +1,22 @@
 """
-``{% hole "includes/minicart.html" %}``: a per-user fragment in a page the two-pass views cache.
+Tags of two-pass caching.
 
+``{% hole "includes/minicart.html" %}``: a per-user fragment in a page the two-pass views cache.
 In pass one it leaves a marker that pass two replaces with the fragment rendered for the current
 visitor. Anywhere else (a page that is not cached) it is a plain ``{% include %}``. A fragment
 must depend on the request alone (context processors), never on the view's context, since pass two
 renders it without one.
+
+``{% cached_url "cart:detail" %}``: ``{% url %}`` for a view without arguments, reversed once per
+URLconf, script prefix and language (see ``perf.twopass.reverse``); for fragments, which pass two
+renders on every request.
 """
 
 from django import template
 from django.template.base import FilterExpression, Parser, Token
 
 from perf.twopass.holes import PASS_ONE_STATE
+from perf.twopass.reverse import cached_reverse
 
 register = template.Library()
 
@@ -35,3 +41,13 @@ def hole(parser: Parser, token: Token) -> HoleNode:
             f'{bits[0]} takes one quoted template name: {{% {bits[0]} "includes/x.html" %}}'
         )
     return HoleNode(parser.compile_filter(bits[1]))
+
+
+@register.simple_tag(takes_context=True)
+def cached_url(context: template.Context, viewname: str) -> str:
+    """The current application is found as ``{% url %}`` finds it."""
+    request = getattr(context, "request", None)
+    current_app = getattr(request, "current_app", None)
+    if current_app is None:
+        current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
+    return cached_reverse(viewname, current_app)

@@ -9,13 +9,15 @@ import os
 import re
 import signal
 import socket
+import time
 from pathlib import Path
 
 import pytest
 
 import stack.__main__ as cli
 from stack.cluster import Stack
-from stack.ports import HOST, StackPorts
+from stack.exceptions import PortInUse
+from stack.ports import HOST, StackPorts, ensure_free
 from stack.pytest_plugin import throwaway_directory
 
 pytestmark = pytest.mark.stack
@@ -106,12 +108,26 @@ def test_unknown_replica_is_a_clear_error(native, capsys):
     assert "There is no replica 3" in err
 
 
+def wait_until_free(*ports: int, timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    for port in ports:
+        while True:
+            try:
+                ensure_free(port, "a killed server")
+                break
+            except PortInUse:
+                assert time.monotonic() < deadline, f"port {port} still taken after {timeout} s"
+                time.sleep(0.05)
+
+
 def test_up_recovers_from_stale_pid_files_after_a_crash(native, capsys):
     run(capsys, "up")
     replica = native.replica(2)
     crashed_postmaster, crashed_redis = replica.pid, native.redis.pid
     os.killpg(crashed_postmaster, signal.SIGKILL)
     os.kill(crashed_redis, signal.SIGKILL)
+    # The killed processes exit and let go of their ports a moment later.
+    wait_until_free(replica.port, native.redis.port)
     assert (replica.data_dir / "postmaster.pid").exists()
     assert native.redis.pid_file.exists()
 
