@@ -3,11 +3,13 @@ import io
 import pytest
 from django.core.files.storage import FileSystemStorage
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.db.models import Count
 
 from catalog import demo_catalog
 from catalog.demo_images import SHAPES, ensure_demo_images
 from catalog.models import Category, Product, ProductImage, ProductVariant
+from catalog.search import search_products
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +128,25 @@ def test_seed_keeps_categories_edited_in_the_admin():
 def test_seed_refuses_out_of_range_numbers(options):
     with pytest.raises(CommandError):
         seed(**options)
+
+
+def test_seeding_refreshes_the_planners_statistics():
+    seed(products=120)
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'catalog_product'")
+        else:
+            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = 'catalog_product'")
+        (known,) = cursor.fetchone()
+
+    assert float(str(known).split()[0]) == 120
+
+
+@pytest.mark.stack
+def test_a_search_right_after_seeding_uses_the_full_text_index():
+    seed(products=300)
+
+    plan = search_products(Product.objects.filter(is_active=True), "rain shell").explain()
+
+    assert "product_search_document" in plan

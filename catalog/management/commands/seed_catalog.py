@@ -6,13 +6,14 @@ The catalog is a pure function of the seed: product ``i`` of seed ``S`` has the 
 name, slug, variants and pictures. A run makes sure products ``0..N-1`` of its seed exist and
 inserts only those that do not: running it again inserts nothing, a bigger ``N`` adds the
 difference, and an interrupted run picks up where it stopped. Rows are built in memory with the
-test factories and written with ``bulk_create``, a batch at a time.
+test factories and written with ``bulk_create``, a batch at a time, then the tables are analysed.
 """
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.db import connections, router, transaction
+from django.db.models import Model
 from tqdm import tqdm
 
 from catalog import demo_catalog
@@ -53,11 +54,25 @@ class Command(BaseCommand):
                     {n: build_catalog_product(categories=leaves, number=n) for n in numbers}
                 )
                 progress.update(len(numbers))
+        if created:
+            self.analyze(Category, Product, ProductVariant, ProductImage)
         self.stdout.write(
             f"{created} products created, {products - created} already there; "
             f"{Category.objects.count()} categories, {pictures} new pictures; "
             f"{time.perf_counter() - started:.1f} s."
         )
+
+    def analyze(self, *models: type[Model]) -> None:
+        """Refresh the query planner's statistics of the tables just filled.
+
+        Until autovacuum gets to it, PostgreSQL plans as if they were still empty: a search then
+        reads every product and builds its text vector (50 ms for 2,000 products) instead of
+        using the full-text index (1 ms).
+        """
+        connection = connections[router.db_for_write(Product)]
+        with connection.cursor() as cursor:
+            for model in models:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
     def create_categories(self) -> list[Category]:
         """The demo category tree (created if missing); returns its leaves, in tree order."""
