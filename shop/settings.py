@@ -176,6 +176,8 @@ PERF = {
 # ------------------------------------------------------------------------------------------------
 # Auth
 # ------------------------------------------------------------------------------------------------
+# ModelBackend with the signed-in user read from the data cache (accounts/backends.py).
+AUTHENTICATION_BACKENDS = ["accounts.backends.CachedModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
