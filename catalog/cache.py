@@ -11,11 +11,14 @@ Each object lives in a namespace, and so does each page (``*_PAGE_NAMESPACES``);
 bumps, after commit, the namespaces whose objects it changes:
 
 - ``TREE``: the category tree. Every page shows the navigation built from it.
-- ``LISTINGS``: what product cards show, on every page that lists products (related products
-  make that every page). Bumped by any product, variant or image edit, and by a stock change that
-  moves a card's badge.
+- ``LISTINGS``: what product cards show, on the pages that list products (home, categories,
+  search). Bumped by any product, variant or image edit, and by a stock change that moves a
+  card's badge.
 - ``card_namespace(id)`` and ``page_namespace(slug)``: one product's card, its details and its
-  page. A stock change that moves one variant's badge bumps only these.
+  page. A stock change that moves one variant's badge bumps only these. A product page also shows
+  the cards of the newest products of its category (related products): a change to one of those
+  cards bumps the pages of the whole category (``pages_showing_cards``), not every page of the
+  shop.
 - ``category_namespace(id)``: which products are related to which (the newest of a category).
 """
 
@@ -60,7 +63,7 @@ def category_namespace(category_id: int) -> str:
 
 
 def product_page_namespaces(slug: str) -> list[str]:
-    return [TREE, LISTINGS, page_namespace(slug)]
+    return [TREE, page_namespace(slug)]
 
 
 def card_keys(ids: Iterable[int]) -> dict[str, list[str]]:
@@ -186,6 +189,36 @@ def _related_ids(category_ids: Sequence[int]) -> dict[int, list[int]]:
 # --- Invalidation, after commit ------------------------------------------------------------------
 
 
+def pages_of_categories(category_ids: Iterable[int], *, using: str | None = None) -> list[str]:
+    """The page namespaces of every product of ``category_ids``: the pages whose related-products
+    shelf shows products of those categories. ``using``: the database the change was written to,
+    which a replica may not have replayed yet."""
+    products = Product.objects.db_manager(using).filter(category_id__in=category_ids)
+    return [page_namespace(slug) for slug in products.values_list("slug", flat=True)]
+
+
+def pages_showing_cards(product_ids: Iterable[int], *, using: str | None = None) -> list[str]:
+    """The page namespaces of the product pages whose related-products shelf may show the card of
+    one of ``product_ids``: those of its category, if it is among the newest products there
+    (``selectors.related_products``). The others' cards are on no product page."""
+    product_ids = set(product_ids)
+    products = Product.objects.db_manager(using)
+    categories = products.filter(pk__in=product_ids).values_list("category_id", flat=True)
+    newest = (
+        products.filter(category_id__in=categories, is_active=True)
+        .annotate(
+            rank=Window(RowNumber(), partition_by=F("category_id"), order_by=["-created_at", "-pk"])
+        )
+        .values_list("pk", "category_id", "rank")
+    )
+    shown_in = {
+        category_id
+        for pk, category_id, rank in newest
+        if pk in product_ids and rank <= selectors.RELATED_PRODUCTS + 1
+    }
+    return pages_of_categories(shown_in, using=using)
+
+
 @receiver(post_save, sender=Category)
 @receiver(post_delete, sender=Category)
 def category_changed(sender, instance: Category, using: str, **kwargs) -> None:
@@ -216,6 +249,7 @@ def product_changed(sender, instance: Product, using: str, **kwargs) -> None:
         card_namespace(instance.pk),
         *map(page_namespace, slugs),
         *map(category_namespace, categories),
+        *pages_of_categories(categories, using=using),
         using=using,
     )
 
@@ -229,7 +263,7 @@ def product_part_changed(sender, instance, using: str, **kwargs) -> None:
     namespaces = [LISTINGS, card_namespace(instance.product_id)]
     if product is not None:
         namespaces.append(page_namespace(product.slug))
-    invalidate(*namespaces, using=using)
+    invalidate(*namespaces, *pages_showing_cards([instance.product_id], using=using), using=using)
 
 
 @receiver(stock_changed)
@@ -271,6 +305,7 @@ def stock_moved(sender, variant_ids: Iterable[int], **kwargs) -> None:
     namespaces = [ns for p in moved_pages for ns in (card_namespace(p), page_namespace(slugs[p]))]
     if moved_cards:
         namespaces += [LISTINGS, *map(card_namespace, moved_cards)]
+        namespaces += pages_showing_cards(moved_cards)
     if namespaces:
         invalidate(*namespaces)
 

@@ -76,10 +76,13 @@ class CategoryTree:
 
 
 def category_tree() -> CategoryTree:
-    """The whole category tree with product counts (one query)."""
+    """The whole category tree with product counts (one query).
+
+    Ordered explicitly: Django leaves ``Meta.ordering`` out of a query that aggregates.
+    """
     categories = Category.objects.annotate(
         direct_count=Count("products", filter=Q(products__is_active=True))
-    )
+    ).order_by("position", "name")
     return CategoryTree(list(categories))
 
 

@@ -17,6 +17,7 @@ from accounts.tests.factories import PASSWORD, UserFactory
 from cart.models import Cart
 from cart.services import place_order
 from catalog import cache
+from catalog.selectors import RELATED_PRODUCTS
 from perf.cache import page_cache
 
 pytestmark = pytest.mark.django_db
@@ -242,6 +243,55 @@ def test_a_sale_that_crosses_a_stock_threshold_shows_on_the_next_request(
         response = visitor.get(url)
         assert response["X-Cache"] == "miss"
         assert badge(response.text, "Flannel Shirt") == "low"
+
+
+def test_a_badge_that_moves_retires_only_the_product_pages_showing_its_card(
+    tree, product_maker, django_capture_on_commit_callbacks
+):
+    """A product page shows the cards of its category's newest products: a sale of one of those
+    retires the pages of the category; an older product's card is on no other product page."""
+    shirts = [
+        product_maker(category=tree["shirts"], name=f"Shirt No. {number}", stock=6)
+        for number in range(RELATED_PRODUCTS + 2)
+    ]
+    oldest, newest = shirts[0], shirts[-1]
+    boots = product_maker(category=tree["footwear"], name="Hiking Boots", stock=6)
+    urls = {
+        product: reverse("catalog:product", args=[product.slug]) for product in [*shirts, boots]
+    }
+    visitor = Client()
+    for url in urls.values():
+        visitor.get(url)
+
+    buy(oldest, 2, django_capture_on_commit_callbacks)  # 6 left -> 4: low
+
+    assert visitor.get(urls[oldest])["X-Cache"] == "miss"
+    assert [visitor.get(urls[other])["X-Cache"] for other in [*shirts[1:], boots]] == ["hit"] * (
+        len(shirts)
+    )
+
+    buy(newest, 2, django_capture_on_commit_callbacks)
+
+    for shirt in shirts[:-1]:
+        response = visitor.get(urls[shirt])
+        assert response["X-Cache"] == "miss"
+        assert badge(response.text, newest.name) == "low"
+    assert visitor.get(urls[boots])["X-Cache"] == "hit"
+
+
+def test_a_new_product_shows_among_the_related_products_of_its_category(
+    shop, tree, product_maker, django_capture_on_commit_callbacks
+):
+    visitor = Client()
+    linen = reverse("catalog:product", args=[shop["linen"].slug])
+    visitor.get(linen)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        product_maker(category=tree["shirts"], name="Oxford Shirt")
+
+    response = visitor.get(linen)
+    assert response["X-Cache"] == "miss"
+    assert "Oxford Shirt" in response.text
 
 
 def test_a_sale_that_crosses_no_threshold_keeps_the_cached_pages(
