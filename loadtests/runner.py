@@ -175,6 +175,15 @@ class SuiteRun:
     def run_scenario(self, scenario: Scenario) -> ScenarioResult:
         directory = self.directory / scenario.key
         directory.mkdir()
+        # Each scenario starts from the seeded stock, whatever the checkouts before it took.
+        manage(
+            "seed_catalog",
+            "--products",
+            str(self.config.products),
+            "--restock",
+            env=self.scenario_environ(scenario),
+            log=directory / "restock.log",
+        )
         redis.Redis.from_url(self.env["REDIS_URL"]).flushdb()
         samples = directory / "samples.csv.gz"
         with ExitStack() as running:

@@ -10,6 +10,7 @@ from catalog import demo_catalog
 from catalog.demo_images import SHAPES, ensure_demo_images
 from catalog.models import Category, Product, ProductImage, ProductVariant
 from catalog.search import search_products
+from catalog.signals import stock_changed
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +151,27 @@ def test_a_search_right_after_seeding_uses_the_full_text_index():
     plan = search_products(Product.objects.filter(is_active=True), "rain shell").explain()
 
     assert "product_search_document" in plan
+
+
+def test_restock_puts_back_the_seeded_stock_and_retires_moved_badges(
+    django_capture_on_commit_callbacks,
+):
+    seed(products=30)
+    seeded = sorted(ProductVariant.objects.values_list("sku", "stock"))
+    sold = ProductVariant.objects.filter(stock__gt=0).order_by("sku")[:5]
+    ProductVariant.objects.filter(pk__in=[variant.pk for variant in sold]).update(stock=0)
+    retired = []
+
+    def record(sender, variant_ids, **kwargs):
+        retired.extend(variant_ids)
+
+    stock_changed.connect(record)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            out = seed(products=30, restock=True)
+    finally:
+        stock_changed.disconnect(record)
+
+    assert sorted(ProductVariant.objects.values_list("sku", "stock")) == seeded
+    assert sorted(retired) == sorted(variant.pk for variant in sold)
+    assert "5 of" in out

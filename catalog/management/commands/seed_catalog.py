@@ -1,5 +1,6 @@
 """
-``python manage.py seed_catalog --products N [--seed S] [--if-empty]``: a realistic demo catalog.
+``python manage.py seed_catalog --products N [--seed S] [--if-empty | --restock]``: a realistic demo
+catalog.
 
 The catalog is a pure function of the seed: product ``i`` of seed ``S`` has the number
 ``S * 1,000,000 + i``, and its random draws are seeded with that number, so it always gets the same
@@ -7,9 +8,12 @@ name, slug, variants and pictures. A run makes sure products ``0..N-1`` of its s
 inserts only those that do not: running it again inserts nothing, a bigger ``N`` adds the
 difference, and an interrupted run picks up where it stopped. Rows are built in memory with the
 test factories and written with ``bulk_create``, a batch at a time, then the tables are analysed.
+``--restock`` puts back the stock the variants of products ``0..N-1`` were created with, so that
+each benchmark scenario starts from the same catalog, whatever the checkouts before it took.
 """
 
 import time
+from functools import partial
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections, router, transaction
@@ -20,6 +24,7 @@ from catalog import demo_catalog
 from catalog.demo_images import ensure_demo_images
 from catalog.factories import CategoryFactory, build_catalog_offer, build_catalog_product
 from catalog.models import Category, Product, ProductImage, ProductVariant
+from catalog.signals import stock_changed
 
 BATCH_SIZE = 500
 #: Product numbers of seed S start at S * NUMBERS_PER_SEED, so seeds never share a slug or a SKU.
@@ -35,10 +40,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="Do nothing if any product exists."
         )
+        parser.add_argument(
+            "--restock",
+            action="store_true",
+            help="Only put back the stock the seeded variants were created with.",
+        )
 
-    def handle(self, *, products: int, seed: int, if_empty: bool, **options) -> None:
+    def handle(self, *, products: int, seed: int, if_empty: bool, restock: bool, **options) -> None:
         if not 0 <= products < NUMBERS_PER_SEED or seed < 0:
             raise CommandError(f"--products must be 0 to {NUMBERS_PER_SEED - 1} and --seed >= 0.")
+        if restock:
+            self.restock(range(seed * NUMBERS_PER_SEED, seed * NUMBERS_PER_SEED + products))
+            return
         if if_empty and Product.objects.exists():
             self.stdout.write("The catalog already has products: nothing to do.")
             return
@@ -61,6 +74,27 @@ class Command(BaseCommand):
             f"{Category.objects.count()} categories, {pictures} new pictures; "
             f"{time.perf_counter() - started:.1f} s."
         )
+
+    @transaction.atomic
+    def restock(self, numbers: range) -> None:
+        """Set every seeded variant's stock back to what it was created with; the pages showing
+        a badge that moves are retired after commit, as after any stock change."""
+        leaves = self.create_categories()
+        seeded = {
+            variant.sku: variant.stock
+            for n in numbers
+            for variant in build_catalog_offer(
+                build_catalog_product(categories=leaves, number=n), number=n
+            )[0]
+        }
+        variants = list(ProductVariant.objects.select_for_update().filter(sku__in=seeded))
+        changed = [variant for variant in variants if variant.stock != seeded[variant.sku]]
+        for variant in changed:
+            variant.stock = seeded[variant.sku]
+        ProductVariant.objects.bulk_update(changed, ["stock"], batch_size=BATCH_SIZE)
+        ids = [variant.pk for variant in changed]
+        transaction.on_commit(partial(stock_changed.send, sender=ProductVariant, variant_ids=ids))
+        self.stdout.write(f"{len(changed)} of {len(variants)} seeded variants restocked.")
 
     def analyze(self, *models: type[Model]) -> None:
         """Refresh the query planner's statistics of the tables just filled.
