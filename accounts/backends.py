@@ -13,16 +13,24 @@ next to the sessions it already holds.
 
 import copy
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.http import HttpRequest
 
 from perf.cache import data_cache, invalidate
 
 
 def user_namespace(user_id: object) -> str:
     return f"accounts:user:{user_id}"
+
+
+def hole_namespaces(request: HttpRequest) -> list[str]:
+    """The signed-in user's namespace (``PERF["HOLE_NAMESPACES"]``), from the session: the header
+    reads the user."""
+    user_id = request.session.get(SESSION_KEY)
+    return [user_namespace(user_id)] if user_id is not None else []
 
 
 class CachedModelBackend(ModelBackend):

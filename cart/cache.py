@@ -16,6 +16,7 @@ part of the key and of the query, so a cart's totals are only ever shown to its 
 the cart were given to someone else.
 """
 
+from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest
@@ -33,6 +34,16 @@ def cart_namespace(cart_id: int) -> str:
 
 def user_cart_namespace(user_id: int) -> str:
     return f"cart:user:{user_id}"
+
+
+def hole_namespaces(request: HttpRequest) -> list[str]:
+    """What the mini-cart will read (``PERF["HOLE_NAMESPACES"]``), known from the session alone:
+    an anonymous visitor's cart, or which cart the signed-in user has."""
+    user_id = request.session.get(AUTH_SESSION_KEY)
+    if user_id is not None:
+        return [user_cart_namespace(user_id)]
+    cart_id = request.session.get(SESSION_KEY)
+    return [cart_namespace(cart_id), LISTINGS] if cart_id is not None else []
 
 
 def minicart_summary(request: HttpRequest) -> CartSummary:

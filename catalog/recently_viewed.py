@@ -9,6 +9,8 @@ rather than the session: remembering a view writes nothing to the database.
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 
+from catalog.cache import page_namespace
+
 COOKIE = "recently_viewed"
 SALT = "catalog.recently_viewed"
 KEEP = 8
@@ -50,3 +52,9 @@ def remember(request: HttpRequest, response: HttpResponseBase, slug: str) -> Non
         httponly=True,
         samesite="Lax",
     )
+
+
+def hole_namespaces(request: HttpRequest) -> list[str]:
+    """What the "Recently viewed" hole will read (``PERF["HOLE_NAMESPACES"]``): the details of
+    the products in the cookie."""
+    return [page_namespace(slug) for slug in viewed_slugs(request)]

@@ -91,6 +91,10 @@ CONFIG_DEFAULTS: dict[str, Any] = {
         "django.template.context_processors.media",
         "django.template.context_processors.tz",
     ),
+    # Dotted paths of callables taking the request and returning the cache namespaces that the
+    # page's holes will read (the visitor's cart, their recently viewed products): a two-pass view
+    # reads their generations with the page's own, in one round trip.
+    "HOLE_NAMESPACES": (),
     # Dotted paths of callables returning the shop's CacheRebuilders, used by `rebuild_cache`.
     "CACHE_REBUILDERS": (),
 }

@@ -166,6 +166,12 @@ PERF = {
     "PAGE_CACHE": env_bool("PERF_PAGE_CACHE", default=True),
     "DATA_CACHE": env_bool("PERF_DATA_CACHE", default=True),
     "CACHE_REBUILDERS": ["catalog.cache.CatalogRebuilder"],
+    # What the header and "Recently viewed" holes read: fetched with each page's generations.
+    "HOLE_NAMESPACES": [
+        "accounts.backends.hole_namespaces",
+        "cart.cache.hole_namespaces",
+        "catalog.recently_viewed.hole_namespaces",
+    ],
     # Replicas: the catalog may be read a little stale, so replicas serve it; the cart, checkout,
     # orders, accounts, sessions and admin read the primary only (their models and their views).
     "REPLICAS": [alias for alias in DATABASES if alias != "default"],

@@ -14,11 +14,14 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.tests.factories import PASSWORD, UserFactory
+from cart.cache import cart_namespace, user_cart_namespace
 from cart.models import Cart
 from cart.services import place_order
 from catalog import cache
 from catalog.selectors import RELATED_PRODUCTS
 from perf.cache import page_cache
+from perf.cache.generations import PREFIX
+from perf.twopass.mixin import ALL_PAGES
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +83,58 @@ def test_two_shoppers_in_alternation_never_see_each_others_data(shop):
         for response in seen[name]:
             assert all(text in response.text for text in own[name])
             assert not [secret for secret in secrets if secret in response.text]
+
+
+@pytest.fixture
+def generation_reads(monkeypatch):
+    """The generation reads that go to Redis, each a list of namespaces."""
+    reads = []
+    generations = page_cache().generations
+    read = generations.shared.get_many
+
+    def counted(keys):
+        found = read(keys)
+        wanted = [key.removeprefix(PREFIX) for key in keys if key.startswith(PREFIX)]
+        if wanted:
+            reads.append(wanted)
+        return found
+
+    monkeypatch.setattr(generations.shared, "get_many", counted)
+    return reads
+
+
+@pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "signed-in"])
+def test_a_hit_reads_its_generations_and_its_holes_in_one_round_trip(
+    shop, signed_in, generation_reads
+):
+    """The page's namespaces and those its holes will read (the visitor, their cart, their
+    recently viewed products' details) are read together. What the first reads tell comes after:
+    the recently viewed products' cards (their ids come from the details) and a signed-in
+    visitor's cart (its id comes from the user's)."""
+    visitor = shopper("Robin", variant(shop["flannel"]), 1) if signed_in else Client()
+    if not signed_in:
+        visitor.post(reverse("cart:add"), {"variant": variant(shop["flannel"]).pk, "quantity": 1})
+    linen = reverse("catalog:product", args=[shop["linen"].slug])
+    visitor.get(reverse("catalog:product", args=[shop["flannel"].slug]))
+    visitor.get(linen)
+    generation_reads.clear()
+
+    response = visitor.get(linen)
+
+    assert response["X-Cache"] == "hit"
+    assert "Flannel Shirt" in response.text  # recently viewed
+    cart = Cart.objects.get()
+    first, *then = generation_reads
+    assert set(first) >= {
+        ALL_PAGES,
+        cache.page_namespace(shop["linen"].slug),
+        cache.page_namespace(shop["flannel"].slug),
+        user_cart_namespace(cart.user_id) if signed_in else cart_namespace(cart.pk),
+    }
+    assert sorted(then) == sorted(
+        [[cache.card_namespace(shop["flannel"].pk)]]
+        + ([[cart_namespace(cart.pk), cache.LISTINGS]] if signed_in else [])
+    )
 
 
 def test_cached_pages_hold_nothing_personal(shop):

@@ -9,6 +9,7 @@ is not a 200 (an error page, a redirect) goes out without being cached.
 """
 
 from collections.abc import Sequence
+from contextlib import suppress
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import get_token
@@ -16,13 +17,23 @@ from django.template.context import make_context
 from django.template.loader import get_template
 from django.template.response import SimpleTemplateResponse
 from django.utils.cache import cc_delim_re
+from django.utils.module_loading import import_string
 
-from perf.cache import page_cache
+from perf.cache import CacheUnavailable, page_cache
 from perf.conf import get_config
 from perf.twopass.guard import PassOneLeak, guard_request
 from perf.twopass.holes import CSRF_HOLE, CachedPage
 from perf.twopass.keys import page_key
 from perf.twopass.render import render_pass_one
+
+
+def hole_namespaces(request: HttpRequest) -> list[str]:
+    """The namespaces the holes will read for ``request`` (``PERF["HOLE_NAMESPACES"]``)."""
+    return [
+        namespace
+        for path in get_config()["HOLE_NAMESPACES"]
+        for namespace in import_string(path)(request)
+    ]
 
 
 class Prerendered(HttpResponse):
@@ -79,6 +90,18 @@ class TwoPassCacheMixin:
     def get_cache_namespaces(self) -> list[str]:
         return list(self.cache_namespaces)
 
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
+        """Serve a GET with one set of generations: the page's and those its holes will read,
+        read in one round trip before the view runs (it may read cached data before the page)."""
+        if request.method != "GET" or self.prerendering or not get_config()["PAGE_CACHE"]:
+            return super().dispatch(request, *args, **kwargs)
+        generations = page_cache().generations
+        with generations.snapshot():
+            # Down: the lookups will find it down too, and read the database.
+            with suppress(CacheUnavailable):
+                generations.read([*self.page_namespaces(), *hole_namespaces(request)])
+            return super().dispatch(request, *args, **kwargs)
+
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         if not get_config()["PAGE_CACHE"]:
             return super().get(request, *args, **kwargs)
@@ -92,10 +115,12 @@ class TwoPassCacheMixin:
             page, rendered = uncacheable.page, True
         return self.render_pass_two(page, cache_status="miss" if rendered else "hit")
 
+    def page_namespaces(self) -> list[str]:
+        return [ALL_PAGES, *self.get_cache_namespaces()]
+
     def page_identity(self) -> tuple[str, list[str]]:
         """The page's key (before generations) and the namespaces it depends on."""
-        key = page_key(self.request, view_version=self.cache_version)
-        return key, [ALL_PAGES, *self.get_cache_namespaces()]
+        return page_key(self.request, view_version=self.cache_version), self.page_namespaces()
 
     def cached_page(self, *args, **kwargs) -> tuple[CachedPage, bool]:
         """The page from the cache, rendered (pass one) and stored if missing; True if rendered."""
