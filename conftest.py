@@ -107,3 +107,14 @@ def _clean_caches() -> None:
     for cache in caches.all():
         cache.clear()
     reset_caches()
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run a change and its after-commit invalidations, as a request's commit would."""
+
+    def run(change, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return change(*args, **kwargs)
+
+    return run

@@ -8,17 +8,6 @@ from accounts.tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run a change and its after-commit invalidations, as a request's commit would."""
-
-    def run(change, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change(*args, **kwargs)
-
-    return run
-
-
 def test_the_user_is_read_once_then_from_the_cache(django_assert_num_queries):
     user = UserFactory()
     backend = CachedModelBackend()

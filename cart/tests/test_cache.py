@@ -33,17 +33,6 @@ def counted(request) -> tuple[int, Decimal]:
     return summary.count, summary.subtotal
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run a change and its after-commit invalidations, as a request's commit would."""
-
-    def run(change, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change(*args, **kwargs)
-
-    return run
-
-
 def test_adding_changing_and_removing_lines_shows_at_once(committed):
     cart = CartFactory(user=None)
     shirt = ProductVariantFactory(price="10.00", stock=50)
