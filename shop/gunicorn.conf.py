@@ -1,7 +1,11 @@
 """gunicorn settings for ``make serve`` and the compose ``web`` service.
 
-Sync workers: the views are CPU-bound template work and short queries, so a worker per core
-(at least two) keeps latency flat; ``GUNICORN_WORKERS`` overrides it.
+A worker per core (at least two; ``GUNICORN_WORKERS`` overrides it), each serving one request at a
+time: the views are CPU-bound template work and short queries. The workers are gthread workers
+with one thread rather than sync workers only to keep connections alive between requests: a sync
+worker closes each one, and on a cached page the TCP handshake and teardown were a good part of
+the work on both ends (``make bench``'s scenario 2: 276 req/s on sync workers, 409 and 434 on
+these, a few minutes apart on the same machine).
 """
 
 import multiprocessing
@@ -9,7 +13,9 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", max(2, multiprocessing.cpu_count())))
-worker_class = "sync"
+worker_class = "gthread"
+threads = 1
+keepalive = 5
 timeout = 30
 graceful_timeout = 10
 accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
