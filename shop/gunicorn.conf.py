@@ -3,9 +3,9 @@
 A worker per core (at least two; ``GUNICORN_WORKERS`` overrides it), each serving one request at a
 time: the views are CPU-bound template work and short queries. The workers are gthread workers
 with one thread rather than sync workers only to keep connections alive between requests: a sync
-worker closes each one, and on a cached page the TCP handshake and teardown were a good part of
-the work on both ends (``make bench``'s scenario 2: 276 req/s on sync workers, 409 and 434 on
-these, a few minutes apart on the same machine).
+worker closes each one, and on a cached page opening and closing connections was a good part of
+the work on both ends (a third of Locust's time under ``make bench``; docs/benchmarks.md has the
+runs on each kind of worker).
 """
 
 import multiprocessing
