@@ -11,9 +11,11 @@ Each object lives in a namespace, and so does each page (``*_PAGE_NAMESPACES``);
 bumps, after commit, the namespaces whose objects it changes:
 
 - ``TREE``: the category tree. Every page shows the navigation built from it.
-- ``LISTINGS``: what product cards show, on the pages that list products (home, categories,
-  search). Bumped by any product, variant or image edit, and by a stock change that moves a
-  card's badge.
+- ``LISTINGS``: what product cards show, on the home page and search pages. Bumped by any
+  product, variant or image edit, and by a stock change that moves a card's badge.
+- ``listing_namespace(slug)``: the same for one category's pages, which list its products and
+  those of its subcategories: bumped, with ``LISTINGS``, for a card of that category or one
+  below it (``listings_showing``), so a badge moving in one department keeps the others cached.
 - ``card_namespace(id)`` and ``page_namespace(slug)``: one product's card, its details and its
   page. A stock change that moves one variant's badge bumps only these. A product page also shows
   the cards of the newest products of its category (related products): a change to one of those
@@ -60,6 +62,14 @@ def page_namespace(slug: str) -> str:
 
 def category_namespace(category_id: int) -> str:
     return f"catalog:category:{category_id}"
+
+
+def listing_namespace(category_slug: str) -> str:
+    return f"catalog:listing:{category_slug}"
+
+
+def category_page_namespaces(slug: str) -> list[str]:
+    return [TREE, listing_namespace(slug)]
 
 
 def product_page_namespaces(slug: str) -> list[str]:
@@ -189,6 +199,24 @@ def _related_ids(category_ids: Sequence[int]) -> dict[int, list[int]]:
 # --- Invalidation, after commit ------------------------------------------------------------------
 
 
+def listings_showing(product_ids: Iterable[int], *, using: str | None = None) -> list[str]:
+    """The namespaces of the listings that may show the cards of ``product_ids``: the home page
+    and search (``LISTINGS``), and the pages of their categories and of those above them."""
+    categories = {
+        pk: (parent_id, slug)
+        for pk, parent_id, slug in Category.objects.db_manager(using).values_list(
+            "pk", "parent_id", "slug"
+        )
+    }
+    products = Product.objects.db_manager(using).filter(pk__in=set(product_ids))
+    listed_in = set()
+    for category_id in products.values_list("category_id", flat=True):
+        while category_id in categories and category_id not in listed_in:
+            listed_in.add(category_id)
+            category_id = categories[category_id][0]
+    return [LISTINGS, *(listing_namespace(categories[pk][1]) for pk in listed_in)]
+
+
 def pages_of_categories(category_ids: Iterable[int], *, using: str | None = None) -> list[str]:
     """The page namespaces of every product of ``category_ids``: the pages whose related-products
     shelf shows products of those categories. ``using``: the database the change was written to,
@@ -260,10 +288,14 @@ def product_changed(sender, instance: Product, using: str, **kwargs) -> None:
 @receiver(post_delete, sender=ProductImage)
 def product_part_changed(sender, instance, using: str, **kwargs) -> None:
     product = Product.objects.using(using).filter(pk=instance.product_id).first()
-    namespaces = [LISTINGS, card_namespace(instance.product_id)]
+    namespaces = [card_namespace(instance.product_id)]
     if product is not None:
         namespaces.append(page_namespace(product.slug))
-    invalidate(*namespaces, *pages_showing_cards([instance.product_id], using=using), using=using)
+    shown_on = [
+        *listings_showing([instance.product_id], using=using),
+        *pages_showing_cards([instance.product_id], using=using),
+    ]
+    invalidate(*namespaces, *shown_on, using=using)
 
 
 @receiver(stock_changed)
@@ -304,7 +336,8 @@ def stock_moved(sender, variant_ids: Iterable[int], **kwargs) -> None:
     }
     namespaces = [ns for p in moved_pages for ns in (card_namespace(p), page_namespace(slugs[p]))]
     if moved_cards:
-        namespaces += [LISTINGS, *map(card_namespace, moved_cards)]
+        namespaces += map(card_namespace, moved_cards)
+        namespaces += listings_showing(moved_cards)
         namespaces += pages_showing_cards(moved_cards)
     if namespaces:
         invalidate(*namespaces)

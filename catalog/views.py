@@ -46,7 +46,9 @@ class CategoryView(TwoPassCacheMixin, ProductCardsMixin, ListView):
     template_name = "catalog/category.html"
     context_object_name = "products"
     paginate_by = PAGE_SIZE
-    cache_namespaces = cache.LISTING_PAGE_NAMESPACES
+
+    def get_cache_namespaces(self):
+        return cache.category_page_namespaces(self.kwargs["slug"])
 
     def get(self, request, *args, **kwargs):
         self.tree = cache.category_tree()

@@ -334,6 +334,31 @@ def test_a_badge_that_moves_retires_only_the_product_pages_showing_its_card(
     assert visitor.get(urls[boots])["X-Cache"] == "hit"
 
 
+def test_a_badge_that_moves_retires_the_listings_above_its_category_only(
+    tree, product_maker, django_capture_on_commit_callbacks
+):
+    shirt = product_maker(category=tree["shirts"], name="Linen Shirt", stock=6)
+    product_maker(category=tree["footwear"], name="Hiking Boots", stock=20)
+    listings = {
+        name: reverse("catalog:category", args=[tree[name].slug])
+        for name in ("shirts", "men", "clothing", "women", "footwear")
+    }
+    visitor = Client()
+    for url in listings.values():
+        visitor.get(url)
+
+    buy(shirt, 2, django_capture_on_commit_callbacks)  # 6 left -> 4: low
+
+    assert {name: visitor.get(url)["X-Cache"] for name, url in listings.items()} == {
+        "shirts": "miss",
+        "men": "miss",
+        "clothing": "miss",
+        "women": "hit",
+        "footwear": "hit",
+    }
+    assert badge(visitor.get(listings["clothing"]).text, "Linen Shirt") == "low"
+
+
 def test_a_new_product_shows_among_the_related_products_of_its_category(
     shop, tree, product_maker, django_capture_on_commit_callbacks
 ):
