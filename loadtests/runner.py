@@ -11,7 +11,6 @@ runner starts it also stops, on errors and Ctrl-C too, and a replica it killed i
 import csv
 import os
 import secrets
-import signal
 import subprocess
 import sys
 import time
@@ -29,7 +28,16 @@ from loadtests import report
 from loadtests.results import ScenarioResult
 from loadtests.samples import read_samples
 from loadtests.scenarios import Event, Scenario, Suite
-from loadtests.server import ROOT, Accounts, ShopServer, base_environ, manage, prepare, tail
+from loadtests.server import (
+    ROOT,
+    Accounts,
+    ShopServer,
+    base_environ,
+    manage,
+    prepare,
+    tail,
+    terminate,
+)
 
 RESULTS = ROOT / "loadtests" / "results"
 LOCUSTFILE = "loadtests/locustfile.py"
@@ -102,13 +110,7 @@ class LocustProcess:
             raise BenchError(f"Locust exited with {code}:\n{tail(self.log)}")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        terminate(self.process)
         self._output.close()
 
 

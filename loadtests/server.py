@@ -93,6 +93,18 @@ def manage(*args: str, env: dict[str, str], log: Path) -> None:
         raise ShopError(f"manage.py {args[0]} failed ({log}):\n{tail(log)}")
 
 
+def terminate(process: subprocess.Popen, timeout: float = 15) -> None:
+    """Stop ``process`` with SIGTERM, and SIGKILL if it is still there after ``timeout`` seconds."""
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def prepare(env: dict[str, str], *, products: int, accounts: Accounts, log: Path) -> None:
     """Migrate (primary only), collect static files, seed the catalog if empty, and create the
     customers' accounts: all that ``make serve`` does first, plus the accounts."""
@@ -165,13 +177,8 @@ class ShopServer:
         raise ShopError(f"gunicorn not ready after {self.start_timeout} s:\n{tail(self.log)}")
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process is not None:
+            terminate(self.process)
         if self._output is not None:
             self._output.close()
             self._output = None

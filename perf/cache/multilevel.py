@@ -151,11 +151,7 @@ class MultiLevelCache:
         if not self.enabled:
             return dict(compute(list(keys)))
         try:
-            generations = self._read_generations(ns for names in keys.values() for ns in names)
-            full_keys = {
-                self._full_key(key, names, generations): key for key, names in keys.items()
-            }
-            entries = self._lookup(list(full_keys))
+            generations, full_keys, entries = self._find(keys)
         except CacheUnavailable:
             self.metrics.incr("bypasses")
             return dict(compute(list(keys)))
@@ -183,11 +179,7 @@ class MultiLevelCache:
         if not self.enabled or not keys:
             return {}
         try:
-            generations = self._read_generations(ns for names in keys.values() for ns in names)
-            full_keys = {
-                self._full_key(key, names, generations): key for key, names in keys.items()
-            }
-            entries = self._lookup(list(full_keys))
+            _, full_keys, entries = self._find(keys)
         except CacheUnavailable:
             return {}
         return {full_keys[full_key]: entry.value for full_key, entry in entries.items()}
@@ -239,6 +231,15 @@ class MultiLevelCache:
         if self.shared.is_down:
             raise CacheUnavailable(self.shared.alias)
         return self.generations.read(namespaces)
+
+    def _find(
+        self, keys: Mapping[str, Sequence[str]]
+    ) -> tuple[dict[str, int], dict[str, str], dict[str, Entry]]:
+        """The generations of ``keys``' namespaces, each full key with its key, and what L1 or
+        L2 holds under the full keys; raises CacheUnavailable."""
+        generations = self._read_generations(ns for names in keys.values() for ns in names)
+        full_keys = {self._full_key(key, names, generations): key for key, names in keys.items()}
+        return generations, full_keys, self._lookup(list(full_keys))
 
     def _full_key(self, key: str, namespaces: Sequence[str], generations: dict[str, int]) -> str:
         versions = ".".join(str(generations[ns]) for ns in namespaces)
