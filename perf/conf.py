@@ -64,6 +64,13 @@ CONFIG_DEFAULTS: dict[str, Any] = {
     # After an error from L2 (Redis down), skip it for this many seconds: reads go to the database
     # instead of each paying a connection timeout.
     "L2_RETRY_AFTER": 5,
+    # Each process remembers the generations it read, at most GENERATION_MAX_ENTRIES of them for at
+    # most GENERATION_TTL seconds, and forgets one as soon as Redis reports a change to it
+    # (CLIENT TRACKING, Redis 6+; perf/cache/tracking.py): a cached page then costs no round
+    # trip. False reads them from Redis on every lookup. Only a django-redis L2 is tracked.
+    "GENERATION_TRACKING": True,
+    "GENERATION_TTL": 5,
+    "GENERATION_MAX_ENTRIES": 10_000,
     # --- Two-pass page cache (perf.twopass) ----------------------------------------------------
     # False turns the page cache off: views render as plain Django views (env PERF_PAGE_CACHE=0).
     "PAGE_CACHE": True,

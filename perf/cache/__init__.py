@@ -39,7 +39,7 @@ def shared_cache() -> SharedCache:
 
 @cache
 def generations() -> Generations:
-    return Generations(shared_cache())
+    return Generations(shared_cache(), tracking=get_config()["GENERATION_TRACKING"])
 
 
 def _build(name: str, *, enabled: bool, ttl: float, l1_max_entries: int) -> MultiLevelCache:
@@ -97,6 +97,8 @@ def forget(*namespaces: str, using: str | None = None) -> None:
 
 def reset_caches() -> None:
     """Forget the cache objects (their L1, metrics and circuit breaker); the next call rebuilds."""
+    if generations.cache_info().currsize:
+        generations().tracker.close()
     for factory in (shared_cache, generations, data_cache, page_cache):
         factory.cache_clear()
 

@@ -4,11 +4,11 @@ Namespaces with generation counters: invalidation is one atomic ``INCR``, run af
 Every namespaced key embeds the current generation of each namespace it depends on. Bumping a
 namespace therefore makes every old key unreachable at once, in every process, without deleting
 anything (old entries expire by their TTL). That is also how the in-process L1 stays coherent:
-each lookup reads the generations from Redis first (one ``MGET`` for all the namespaces of a
-batch), so the first request after a bump, in any process, builds the new keys and never reads an
-L1 entry made under the old ones. A pub/sub broadcast would save that round trip but needs a
-listener thread per worker and silently misses the messages sent while it reconnects; a short TTL
-alone would let a stale page live that long after an admin edit.
+each lookup starts from the current generations, so the first request after a bump, in any
+process, builds the new keys and never reads an L1 entry made under the old ones. The generations
+come from Redis (one ``MGET`` for all the namespaces of a batch), or from the process's memory when
+Redis tracks them for it and has reported no change since (see ``tracking``); a short TTL alone
+would let a stale page live that long after an admin edit.
 
 A generation that disappears (Redis restarted, key evicted) comes back as the current time in
 microseconds, never as a number an old key might already hold.
@@ -29,6 +29,7 @@ from contextvars import ContextVar
 from django.db import transaction
 
 from perf.cache.shared import CacheUnavailable, SharedCache
+from perf.cache.tracking import GenerationTracker
 from perf.conf import get_config
 
 logger = logging.getLogger(__name__)
@@ -46,33 +47,52 @@ def _fresh_generation() -> int:
 class Generations:
     """Generation counters kept in the shared level."""
 
-    def __init__(self, shared: SharedCache) -> None:
+    def __init__(self, shared: SharedCache, *, tracking: bool = False) -> None:
         self.shared = shared
         self.pending: set[str] = set()
+        config = get_config()
+        self.tracker = GenerationTracker(
+            shared,
+            prefix=PREFIX,
+            ttl=config["GENERATION_TTL"],
+            max_entries=config["GENERATION_MAX_ENTRIES"],
+            enabled=tracking,
+        )
 
     def read(self, namespaces: Iterable[str], *, fresh: bool = False) -> dict[str, int]:
-        """The current generation of each namespace, in one round trip; raises CacheUnavailable.
+        """The current generation of each namespace, in at most one round trip; raises
+        CacheUnavailable.
 
-        Inside ``snapshot()``, a namespace already read is not read again, unless ``fresh``.
+        Inside ``snapshot()``, a namespace already read is not read again, unless ``fresh``, which
+        also skips what the process remembers and asks Redis.
         """
         memo = None if fresh else _snapshot.get()
         wanted = set(namespaces)
         known = {ns: memo[ns] for ns in wanted if ns in memo} if memo is not None else {}
         unknown = sorted(wanted - known.keys())
-        if not unknown:
-            return known
+        if unknown:
+            known |= self._current(unknown, fresh=fresh)
+            if memo is not None:
+                memo.update(known)
+        return known
+
+    def _current(self, namespaces: list[str], *, fresh: bool) -> dict[str, int]:
+        """From the process's memory where Redis tracks them (see ``tracking``), else Redis."""
         if self.pending:
             self._retry_pending()
-        found = self.shared.get_many([PREFIX + ns for ns in unknown])
-        missing = [ns for ns in unknown if PREFIX + ns not in found]
+        remembered, token = ({}, None) if fresh else self.tracker.lookup(namespaces)
+        unread = [ns for ns in namespaces if ns not in remembered]
+        if not unread:
+            return remembered
+        found = self.shared.get_many([PREFIX + ns for ns in unread])
+        missing = [ns for ns in unread if PREFIX + ns not in found]
         for ns in missing:
             self.shared.add(PREFIX + ns, _fresh_generation(), None)
         if missing:
             found.update(self.shared.get_many([PREFIX + ns for ns in missing]))
-        current = {ns: int(found[PREFIX + ns]) for ns in unknown}
-        if memo is not None:
-            memo.update(current)
-        return known | current
+        current = {ns: int(found[PREFIX + ns]) for ns in unread}
+        self.tracker.remember(current, token)
+        return remembered | current
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
@@ -117,6 +137,8 @@ class Generations:
                 # down.
                 logger.error("Could not invalidate cache namespace %r; will retry", ns)
                 self.pending.add(ns)
+            # This process reads the new generation next, without waiting for Redis's report.
+            self.tracker.forget([ns])
 
     def recently_bumped(self, namespaces: Iterable[str]) -> bool:
         """Whether a replica may still lag behind a bump of one of ``namespaces``."""

@@ -48,6 +48,11 @@ class LocalCache:
             while len(self._data) > self.max_entries:
                 self._data.popitem(last=False)
 
+    def delete_many(self, keys: Iterable[str]) -> None:
+        with self._lock:
+            for key in keys:
+                self._data.pop(key, None)
+
     def clear(self) -> None:
         with self._lock:
             self._data.clear()

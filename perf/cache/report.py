@@ -32,5 +32,18 @@ def cache_levels() -> dict[str, Any]:
             "errors": shared.errors,
             "pending_invalidations": sorted(generations().pending),
         },
+        "generations": generation_tracking(),
         "caches": caches,
+    }
+
+
+def generation_tracking() -> dict[str, Any]:
+    tracker = generations().tracker
+    return {
+        "tracking": tracker.state,
+        "remembered": len(tracker.remembered),
+        "hits": tracker.hits,
+        "misses": tracker.misses,
+        "reports": tracker.reports,
+        "connections": tracker.connects,
     }

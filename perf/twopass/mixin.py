@@ -92,7 +92,8 @@ class TwoPassCacheMixin:
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         """Serve a GET with one set of generations: the page's and those its holes will read,
-        read in one round trip before the view runs (it may read cached data before the page)."""
+        taken together before the view runs (it may read cached data before the page): one round
+        trip at most, none when the process remembers them all."""
         if request.method != "GET" or self.prerendering or not get_config()["PAGE_CACHE"]:
             return super().dispatch(request, *args, **kwargs)
         generations = page_cache().generations

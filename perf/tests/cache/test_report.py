@@ -22,3 +22,17 @@ def test_the_status_page_shows_each_cache_level(client, settings):
     assert (data["l1_hits"], data["l1_misses"], data["recomputes"]) == (1, 2, 2)
     assert data["hit_ratio"] == pytest.approx(1 / 3, abs=0.001)
     assert report["shared"]["state"] == "up"
+    assert "Generations: tracking" in page.text
+
+
+@pytest.mark.stack
+def test_the_status_page_counts_generations_found_in_memory(client, settings):
+    settings.AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+    client.force_login(UserFactory(is_staff=True))
+    for _ in range(3):  # created, remembered, found
+        data_cache().get_many({"a": ["ns"]}, lambda keys: dict.fromkeys(keys, 1))
+
+    report = client.get("/perf/?format=json").json()["cache"]["generations"]
+
+    assert report["tracking"] == "listening"
+    assert (report["hits"], report["misses"], report["connections"]) == (1, 2, 1)
