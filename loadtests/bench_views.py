@@ -11,6 +11,9 @@ one run (docs/two-pass-caching.md).
 - ``fragment``: the page body in a ``{% cache %}`` fragment; the view still runs its queries.
 - ``twopass_hit``: the two-pass page on a cache hit, holes filled for the visitor.
 
+Two more rows, not in the JSON: the two-pass hit of a signed-in visitor with a cart, and the
+anonymous hit with ``GENERATION_TRACKING`` off (generations read from Redis on every hit).
+
 The rounds are interleaved (every variant once per round) and each variant's median is kept, so
 the ratios come from the same conditions. Django's test client drives the full middleware stack,
 as an anonymous visitor who already holds a CSRF cookie. It prints a table and writes
@@ -37,6 +40,7 @@ LABELS = {
     "fragment": "product page, {% cache %} fragment",
     "twopass_hit": "product page, two-pass hit",
     "twopass_hit_signed_in": "  (two-pass hit, signed in, 2 items in the cart)",
+    "twopass_hit_untracked": "  (two-pass hit, tracking off: an MGET per hit)",
 }
 
 
@@ -58,6 +62,7 @@ def variants(slug: str) -> dict[str, tuple[str, dict]]:
         "fragment": (f"/bench/fragment/p/{slug}/", stock_django),
         "twopass_hit": (f"/p/{slug}/", {}),
         "twopass_hit_signed_in": (f"/p/{slug}/", {}),
+        "twopass_hit_untracked": (f"/p/{slug}/", {"GENERATION_TRACKING": False}),
     }
 
 

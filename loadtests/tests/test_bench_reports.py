@@ -9,6 +9,7 @@ RATES = {
     "fragment": 150.0,
     "twopass_hit": 2_700.0,
     "twopass_hit_signed_in": 900.0,
+    "twopass_hit_untracked": 2_200.0,
 }
 
 
