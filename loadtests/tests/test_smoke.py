@@ -4,13 +4,15 @@ report, and fails no request. No timing is asserted: these runs are too short to
 """
 
 import json
+import re
+import urllib.request
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 from loadtests.runner import BenchConfig, SuiteRun
 from loadtests.scenarios import FAILOVER_LIBPQ, SUITES
-from loadtests.server import Accounts, base_environ, prepare
+from loadtests.server import Accounts, ShopServer, base_environ, manage, prepare
 
 pytestmark = pytest.mark.stack
 
@@ -99,3 +101,32 @@ def test_every_scenario_completes_and_writes_the_report(suite, smoke_stack, tmp_
     assert "| scenario | req/s |" in (directory / "summary.md").read_text()
     assert (directory / "throughput.png").exists()
     assert (tmp_path / "latest").resolve() == directory.resolve()
+
+
+NEW_PRICE = """
+from catalog.models import ProductVariant
+
+for variant in ProductVariant.objects.filter(product__slug={slug!r}):
+    variant.price = "987.65"
+    variant.save()
+"""
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read().decode()
+
+
+def test_a_change_shows_on_the_next_request_in_every_gunicorn_worker(smoke_stack, tmp_path):
+    """Two gunicorn workers remember the product page and its generations; a third process
+    changes the price: every request after that shows it, whichever worker serves it."""
+    env = base_environ(smoke_stack.environ())
+    with ShopServer({**env, "GUNICORN_WORKERS": "2"}, log=tmp_path / "gunicorn.log") as server:
+        slug = re.search(r'href="/p/([\w-]+)/"', fetch(server.url)).group(1)
+        page = f"{server.url}/p/{slug}/"
+        before = [fetch(page) for _ in range(20)]  # each worker caches it and remembers
+        manage("shell", "-c", NEW_PRICE.format(slug=slug), env=env, log=tmp_path / "shell.log")
+        after = [fetch(page) for _ in range(20)]
+
+    assert not any("$987.65" in html for html in before)
+    assert all("$987.65" in html for html in after)
