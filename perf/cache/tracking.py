@@ -144,10 +144,11 @@ class GenerationTracker:
 
     def _change(self, namespaces: Iterable[str]) -> None:
         self._epoch += 1
+        namespaces = list(namespaces)
         for ns in namespaces:
             self._changed[ns] = self._epoch
             self._changed.move_to_end(ns)
-            self.remembered.delete_many([ns])
+        self.remembered.delete_many(namespaces)
         while len(self._changed) > self._max_changed:
             self._horizon = self._changed.popitem(last=False)[1]
 

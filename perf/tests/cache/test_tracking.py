@@ -93,6 +93,19 @@ def test_a_read_that_overlaps_a_report_is_not_remembered(processes):
     assert web.tracker.lookup(["catalog"])[0] == {}
 
 
+def test_a_read_older_than_the_changes_still_told_apart_is_not_remembered(processes, settings):
+    """Only the last GENERATION_MAX_ENTRIES changes are told apart by namespace."""
+    settings.PERF = {**settings.PERF, "GENERATION_MAX_ENTRIES": 2}
+    web, admin = processes(), processes()
+    old = web.read(["catalog"], fresh=True)
+    _, token = web.tracker.lookup(["catalog"])
+
+    admin.bump_now("catalog", "cart:1", "cart:2")  # the last two push out the first
+    web.tracker.remember(old, token)
+
+    assert web.tracker.lookup(["catalog"])[0] == {}
+
+
 def test_a_process_forgets_its_own_bump_before_redis_reports_it(processes, redis_reads):
     web = processes()
     before = web.read(["catalog"])["catalog"]
