@@ -13,6 +13,7 @@ from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from perf.cache import reset_caches
+from perf.db import health
 from perf.db.lag import monitor
 
 
@@ -70,12 +71,15 @@ def django_db_setup(
 @pytest.fixture(autouse=True)
 def _replicas_caught_up(request: pytest.FixtureRequest) -> None:
     """A test that reads the replicas starts once they have replayed the primary, so rows left
-    or flushed by the previous test cannot show through."""
+    or flushed by the previous test cannot show through, and with the router's view of them
+    reset: a lag or an outage it saw in an earlier test would keep its reads on the primary
+    until the next lag measurement or cooldown."""
     marker = request.node.get_closest_marker("django_db")
     databases = marker.kwargs.get("databases") if marker else None
     replicas = set(replica_aliases())
     if databases and replicas and (databases == "__all__" or replicas & set(databases)):
         request.getfixturevalue("stack").wait_for_replication()
+        health.reset()
 
 
 @pytest.fixture(scope="session", autouse=True)
