@@ -8,8 +8,9 @@ request, hit or miss, renders the fragments for the real request into the cached
 is not a 200 (an error page, a redirect) goes out without being cached.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import suppress
+from functools import cache
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import get_token
@@ -27,12 +28,17 @@ from perf.twopass.keys import page_key
 from perf.twopass.render import render_pass_one
 
 
+@cache
+def _imported(paths: tuple[str, ...]) -> list[Callable[[HttpRequest], list[str]]]:
+    return [import_string(path) for path in paths]
+
+
 def hole_namespaces(request: HttpRequest) -> list[str]:
     """The namespaces the holes will read for ``request`` (``PERF["HOLE_NAMESPACES"]``)."""
     return [
         namespace
-        for path in get_config()["HOLE_NAMESPACES"]
-        for namespace in import_string(path)(request)
+        for namespaces_of in _imported(tuple(get_config()["HOLE_NAMESPACES"]))
+        for namespace in namespaces_of(request)
     ]
 
 
