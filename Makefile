@@ -45,7 +45,7 @@ lint: venv ## ruff, makemigrations --check and the migration rules
 .PHONY: stack-up stack-down stack-status kill-replica start-replica serve
 N ?= 1
 
-stack-up: $(VENV)/.runtime ## Native stack: PostgreSQL :55432, replicas :55433 :55434, Redis :56379 (var/stack/)
+stack-up: $(VENV)/.runtime ## Native stack: PostgreSQL :25432, replicas :25433 :25434, Redis :26379 (var/stack/)
 	$(PY) -m stack up
 
 stack-down: $(VENV)/.runtime ## Stop the native stack (harmless when nothing runs)

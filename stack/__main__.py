@@ -1,7 +1,7 @@
 """
 ``python -m stack up|down|status|env|kill-replica N|start-replica N``: the native stack.
 
-PostgreSQL primary on 127.0.0.1:55432, replicas on 55433 and 55434, Redis on 56379, data under
+PostgreSQL primary on 127.0.0.1:25432, replicas on 25433 and 25434, Redis on 26379, data under
 ``var/stack/``. ``env`` prints the shell exports that point the shop at it (``make serve`` and the
 load-test runner use them).
 """
@@ -66,8 +66,8 @@ COMMANDS = {
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m stack",
-        description="The native stack: PostgreSQL primary :55432, replicas :55433 and :55434, "
-        "Redis :56379, data under var/stack/.",
+        description="The native stack: PostgreSQL primary :25432, replicas :25433 and :25434, "
+        "Redis :26379, data under var/stack/.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
     for name, (handler, help_text) in COMMANDS.items():

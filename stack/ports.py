@@ -18,7 +18,7 @@ class StackPorts:
     @classmethod
     def native(cls) -> "StackPorts":
         """The ports the design notes promise for ``make stack-up``."""
-        return cls(primary=55432, replicas=(55433, 55434), redis=56379)
+        return cls(primary=25432, replicas=(25433, 25434), redis=26379)
 
     @classmethod
     def free(cls, replicas: int = 2) -> "StackPorts":
@@ -34,13 +34,30 @@ class StackPorts:
 
 
 def ensure_free(port: int, what: str) -> None:
-    """Fail, naming the port and its purpose, when something already listens on it."""
+    """Fail, naming the port and its purpose, when a socket already holds it: a server listening,
+    or a connection that took it as its own local port (the native ports lie below Linux's
+    ephemeral range, 32768-60999, so only a program that binds it on purpose can)."""
     with socket.socket() as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((HOST, port))
         except OSError:
-            raise PortInUse(
-                f"Port {port} ({what}) is already in use. Find the process with "
-                f"`ss -ltnp 'sport = :{port}'` and stop it."
-            ) from None
+            pass
+        else:
+            return
+    if _listening(port):
+        advice = f"A server listens there: find it with `ss -ltnp 'sport = :{port}'` and stop it."
+    else:
+        advice = (
+            "No server listens there: a connection holds it as its local port, and frees it "
+            f"when it closes. `ss -tanp 'sport = :{port}'` shows which."
+        )
+    raise PortInUse(f"Port {port} ({what}) is already in use. {advice}")
+
+
+def _listening(port: int) -> bool:
+    try:
+        socket.create_connection((HOST, port), timeout=1).close()
+    except OSError:
+        return False
+    return True

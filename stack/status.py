@@ -41,7 +41,10 @@ def stack_status(stack: Stack) -> list[NodeStatus]:
     for replica in stack.replicas:
         if replica.name in streaming:
             state, lag_bytes, lag_seconds = streaming[replica.name]
-            lag = f"{_size(lag_bytes)}, {lag_seconds or 0:.3f} s"
+            # A standby that has just connected has replayed nothing yet: no lag to tell.
+            lag = "unknown"
+            if lag_bytes is not None:
+                lag = f"{_size(lag_bytes)}, {lag_seconds or 0:.3f} s"
         elif replica.name in slots and slots[replica.name] is not None:
             state, lag = "not streaming", f"{_size(slots[replica.name])} behind (kept in its slot)"
         else:

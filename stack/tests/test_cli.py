@@ -147,7 +147,22 @@ def test_port_already_taken_is_named_in_the_error(native, capsys):
 
     assert code == 1
     assert f"Port {native.ports.redis} (Redis) is already in use" in err
+    assert "A server listens there" in err
     assert native.primary.pid is None, "nothing starts when a port is taken"
+
+
+def test_port_held_by_a_connection_is_told_apart_from_a_server(native, capsys):
+    run(capsys, "down")
+    with socket.create_server((HOST, 0)) as server, socket.socket() as client:
+        # An outgoing connection whose local port is the stack's, as a load run's can be.
+        client.bind((HOST, native.ports.redis))
+        client.connect(server.getsockname())
+
+        code, _, err = run(capsys, "up")
+
+    assert code == 1
+    assert f"Port {native.ports.redis} (Redis) is already in use" in err
+    assert "a connection holds it as its local port" in err
 
 
 def test_down_twice_leaves_no_process_behind(native, capsys):
