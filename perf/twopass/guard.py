@@ -13,8 +13,10 @@ import copy
 from functools import cache
 from typing import Any, NoReturn
 
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.http.request import HttpHeaders
+
+from perf.twopass.keys import normalised_query
 
 #: Request attributes that carry who the visitor is.
 FORBIDDEN_ATTRIBUTES = ("user", "auser", "session", "_messages", "COOKIES", "_cached_user")
@@ -100,11 +102,17 @@ def _guarded_class(request_class: type[HttpRequest]) -> type[HttpRequest]:
 
 
 def guard_request(request: HttpRequest) -> HttpRequest:
-    """A copy of ``request`` for pass one; the real one is left untouched for pass two."""
+    """A copy of ``request`` for pass one; the real one is left untouched for pass two.
+
+    The copy carries only the query parameters the page key holds: a parameter left out of the
+    key (``utm_source``) would otherwise be written into links of a page served to everybody.
+    """
     guarded = copy.copy(request)
     # Properties on the class win over the copied instance attributes set by the middleware.
     guarded.__class__ = _guarded_class(type(request))
-    guarded.META = GuardedMeta(request.META)
+    query = normalised_query(request.GET)
+    guarded.META = GuardedMeta({**request.META, "QUERY_STRING": query})
+    guarded.GET = QueryDict(query, encoding=request.encoding)
     return guarded
 
 

@@ -33,6 +33,17 @@ def test_the_first_request_renders_the_page_and_the_next_ones_hit_the_cache(clie
     assert page_cache().metrics.snapshot()["recomputes"] == 1
 
 
+def test_parameters_left_out_of_the_key_are_not_planted_into_the_shared_page(client):
+    planted = client.get("/page/?q=tea&utm_source=EVIL&gclid=X")
+    later = Client().get("/page/?q=tea")
+
+    assert (planted["X-Cache"], later["X-Cache"]) == ("miss", "hit")
+    assert 'href="?q=tea&amp;page=2"' in later.text
+    assert 'href="/page/?q=tea"' in later.text
+    assert "EVIL" not in later.text
+    assert "gclid" not in later.text
+
+
 def test_pages_are_private_and_the_cache_stores_html_without_headers(client):
     response = client.get("/page/")
 
