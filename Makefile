@@ -27,6 +27,8 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
 
 venv: $(VENV)/.dev ## Create .venv with the runtime, test and benchmark dependencies
 
+# DEBUG is off unless asked for; the demo and the development checks ask.
+demo lint: export DEBUG = True
 demo: $(VENV)/.runtime ## Run the shop on the embedded default (SQLite, local memory) at http://127.0.0.1:8000
 	$(MANAGE) safe_migrate --noinput
 	$(MANAGE) seed_catalog --products 500 --if-empty

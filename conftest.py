@@ -105,6 +105,13 @@ def _replica_reads_only_where_declared(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _diagnostic_headers(settings) -> None:
+    """Tests watch the caches and the routing through X-Cache and Server-Timing, which the shop
+    sends to staff only by default (perf/diagnostics.py); the tests of that rule turn it off."""
+    settings.PERF = {**settings.PERF, "DIAGNOSTIC_HEADERS": True}
+
+
+@pytest.fixture(autouse=True)
 def _clean_caches() -> None:
     """Every test starts with empty caches: Redis and local memory persist across tests (and
     so do perf's in-process L1 caches and their counters)."""

@@ -40,6 +40,9 @@ CONFIG_DEFAULTS: dict[str, Any] = {
     # The database the lag monitor connects to on each node: the maintenance database, so it
     # never holds a session on the application's.
     "LAG_MONITOR_DATABASE": "postgres",
+    # Send X-Cache and Server-Timing to every visitor, not only to staff (perf/diagnostics.py):
+    # for load tests and benchmarks; in public they tell what others searched for.
+    "DIAGNOSTIC_HEADERS": False,
     # Seconds between refreshes of the /perf/ status page.
     "STATUS_REFRESH_SECONDS": 2,
     # --- Multi-level data cache (perf.cache) --------------------------------------------------
@@ -69,6 +72,10 @@ CONFIG_DEFAULTS: dict[str, Any] = {
     # (CLIENT TRACKING, Redis 6+; perf/cache/tracking.py): a cached page then costs no round
     # trip. False reads them from Redis on every lookup. Only a django-redis L2 is tracked.
     "GENERATION_TRACKING": True,
+    # A generation counter lives this many seconds after it is first stored under; an expired one
+    # comes back at a higher value, which only retires entries (they are recomputed). Reads never
+    # create counters, so a flood of requests for pages that do not exist writes nothing.
+    "GENERATION_TIMEOUT": 24 * 3600,
     "GENERATION_TTL": 5,
     "GENERATION_MAX_ENTRIES": 10_000,
     # --- Two-pass page cache (perf.twopass) ----------------------------------------------------

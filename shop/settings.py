@@ -33,11 +33,15 @@ def env_list(name: str) -> list[str]:
 # ------------------------------------------------------------------------------------------------
 # Core
 # ------------------------------------------------------------------------------------------------
-DEBUG = env_bool("DEBUG", default="SECRET_KEY" not in os.environ)
+# Off unless asked for (`make demo` asks): a deploy that forgets a setting must not run in public
+# with DEBUG's tracebacks and a key everybody knows.
+DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("Set SECRET_KEY when DEBUG is off.")
+        raise ImproperlyConfigured(
+            "Set SECRET_KEY (or DEBUG=True, for a local demo only: it runs with a public key)."
+        )
     SECRET_KEY = "django-insecure-embedded-default-only-for-local-demo"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or ["127.0.0.1", "localhost", "[::1]", "testserver"]
@@ -160,11 +164,13 @@ SESSION_CACHE_ALIAS = "sessions"
 
 # ------------------------------------------------------------------------------------------------
 # perf: two-pass page cache, multi-level data cache, replica routing (every option: perf/conf.py)
-# PERF_PAGE_CACHE=0 and PERF_DATA_CACHE=0 turn them off, for the benchmarks' baselines.
+# PERF_PAGE_CACHE=0 and PERF_DATA_CACHE=0 turn them off, for the benchmarks' baselines;
+# PERF_DIAGNOSTIC_HEADERS=1 sends X-Cache and Server-Timing to everybody, not only to staff.
 # ------------------------------------------------------------------------------------------------
 PERF = {
     "PAGE_CACHE": env_bool("PERF_PAGE_CACHE", default=True),
     "DATA_CACHE": env_bool("PERF_DATA_CACHE", default=True),
+    "DIAGNOSTIC_HEADERS": env_bool("PERF_DIAGNOSTIC_HEADERS", default=False),
     "CACHE_REBUILDERS": ["catalog.cache.CatalogRebuilder"],
     # What the header and "Recently viewed" holes read: fetched with each page's generations.
     "HOLE_NAMESPACES": [

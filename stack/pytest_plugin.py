@@ -51,6 +51,9 @@ def pytest_load_initial_conftests(
     options = parser.parse_known_args(args)
     if options.help or options.version:
         return (yield)
+    # Development settings (plain HTTP, static files from the source tree, the demo key); the
+    # tests run with DEBUG off all the same, as pytest-django sets it.
+    os.environ.setdefault("DEBUG", "True")
     if options.embedded:
         for name in STACK_ENVIRON:
             os.environ.pop(name, None)

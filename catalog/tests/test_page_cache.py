@@ -58,6 +58,20 @@ def variant(product):
     return product.variants.get()
 
 
+@pytest.mark.stack
+def test_requests_for_pages_that_do_not_exist_write_nothing_to_redis(client, shop):
+    redis = page_cache().shared.backend
+    client.get(reverse("catalog:product", args=[shop["linen"].slug]))
+    keys = set(redis.keys("*"))
+
+    for n in range(25):
+        assert client.get(f"/p/no-such-product-{n}/").status_code == 404
+        assert client.get(f"/c/no-such-category-{n}/").status_code == 404
+        assert client.get(f"/p/{'junk' * 800}{n}/").status_code == 404
+
+    assert set(redis.keys("*")) == keys
+
+
 def test_two_shoppers_in_alternation_never_see_each_others_data(shop):
     zanzibar = shopper("Zanzibar", variant(shop["linen"]), 3)  # cart: 3 x $123.45 = $370.35
     quillon = shopper("Quillon", variant(shop["flannel"]), 2)  # cart: 2 x $67.89 = $135.78

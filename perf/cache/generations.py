@@ -10,8 +10,12 @@ come from Redis (one ``MGET`` for all the namespaces of a batch), or from the pr
 Redis tracks them for it and has reported no change since (see ``tracking``); a short TTL alone
 would let a stale page live that long after an admin edit.
 
-A generation that disappears (Redis restarted, key evicted) comes back as the current time in
-microseconds, never as a number an old key might already hold.
+A generation that disappears (Redis restarted, key evicted, its counter expired) comes back as the
+current time in microseconds, never as a number an old key might already hold. Reading a namespace
+writes nothing: a missing counter is read as a provisional value, and created (with that value)
+only when something is stored under it. So a request for a page that does not exist, say
+``/p/<junk>/``, leaves no key behind, and counters expire after ``GENERATION_TIMEOUT`` seconds
+unless bumped.
 
 A bump also leaves a short-lived mark: while it lives, values of that namespace are recomputed from
 the primary, since a replica may not have replayed the commit yet and would put the old data back
@@ -61,7 +65,7 @@ class Generations:
 
     def read(self, namespaces: Iterable[str], *, fresh: bool = False) -> dict[str, int]:
         """The current generation of each namespace, in at most one round trip; raises
-        CacheUnavailable.
+        CacheUnavailable. A namespace without a counter gets a provisional one (see ``establish``).
 
         Inside ``snapshot()``, a namespace already read is not read again, unless ``fresh``, which
         also skips what the process remembers and asks Redis.
@@ -71,13 +75,30 @@ class Generations:
         known = {ns: memo[ns] for ns in wanted if ns in memo} if memo is not None else {}
         unknown = sorted(wanted - known.keys())
         if unknown:
-            known |= self._current(unknown, fresh=fresh)
+            found = self._current(unknown, fresh=fresh)
+            provisional = _fresh_generation()
+            known |= {ns: found.get(ns, provisional) for ns in unknown}
             if memo is not None:
                 memo.update(known)
         return known
 
+    def establish(self, generations: dict[str, int]) -> dict[str, int]:
+        """The current generations, fresh from Redis, after creating the missing counters with the
+        values a computation used. A value is stored only if its generations are still current;
+        where another process created a counter first, its namespace is left out, and the value
+        is not stored."""
+        current = self._current(list(generations), fresh=True)
+        timeout = get_config()["GENERATION_TIMEOUT"]
+        created = {
+            ns: generation
+            for ns, generation in generations.items()
+            if ns not in current and self.shared.add(PREFIX + ns, generation, timeout)
+        }
+        return current | created
+
     def _current(self, namespaces: list[str], *, fresh: bool) -> dict[str, int]:
-        """From the process's memory where Redis tracks them (see ``tracking``), else Redis."""
+        """The counters that exist, from the process's memory where Redis tracks them (see
+        ``tracking``), else from Redis."""
         if self.pending:
             self._retry_pending()
         remembered, token = ({}, None) if fresh else self.tracker.lookup(namespaces)
@@ -85,12 +106,7 @@ class Generations:
         if not unread:
             return remembered
         found = self.shared.get_many([PREFIX + ns for ns in unread])
-        missing = [ns for ns in unread if PREFIX + ns not in found]
-        for ns in missing:
-            self.shared.add(PREFIX + ns, _fresh_generation(), None)
-        if missing:
-            found.update(self.shared.get_many([PREFIX + ns for ns in missing]))
-        current = {ns: int(found[PREFIX + ns]) for ns in unread}
+        current = {ns: int(found[PREFIX + ns]) for ns in unread if PREFIX + ns in found}
         self.tracker.remember(current, token)
         return remembered | current
 
@@ -164,8 +180,8 @@ class Generations:
         key = PREFIX + ns
         try:
             self.shared.incr(key)
-        except ValueError:  # never read yet: any fresh value retires nothing and is safe
-            if not self.shared.add(key, _fresh_generation(), None):
+        except ValueError:  # never stored under: any fresh value retires nothing and is safe
+            if not self.shared.add(key, _fresh_generation(), get_config()["GENERATION_TIMEOUT"]):
                 self.shared.incr(key)
 
     def _retry_pending(self) -> None:

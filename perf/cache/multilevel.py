@@ -294,8 +294,8 @@ class MultiLevelCache:
         if not values or in_transaction():
             return 0
         try:
-            current = self.generations.read(namespaces, fresh=True)
-            if current != {ns: generations[ns] for ns in namespaces}:
+            wanted = {ns: generations[ns] for ns in namespaces}
+            if self.generations.establish(wanted) != wanted:
                 self.metrics.incr("discarded_sets", len(values))
                 return 0
             fresh_until = time.time() + self.ttl

@@ -21,6 +21,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse
 
 from perf.db import health, sql, topology
+from perf.diagnostics import sends_diagnostics
 
 
 class QueryTimer:
@@ -78,6 +79,8 @@ class ServerTimingMiddleware:
                 stack.enter_context(connections[alias].execute_wrapper(timer))
             response = self.get_response(request)
         health.record_reads({node: (int(n), ms) for node, (n, ms) in timer.reads.items()})
+        if not sends_diagnostics(request):
+            return response
         existing = response.get("Server-Timing")
         response["Server-Timing"] = f"{existing}, {timer.header()}" if existing else timer.header()
         return response

@@ -22,6 +22,7 @@ from django.utils.module_loading import import_string
 
 from perf.cache import CacheUnavailable, page_cache
 from perf.conf import get_config
+from perf.diagnostics import sends_diagnostics
 from perf.twopass.guard import PassOneLeak, guard_request
 from perf.twopass.holes import CSRF_HOLE, CachedPage
 from perf.twopass.keys import page_key
@@ -193,6 +194,7 @@ class TwoPassCacheMixin:
         else:
             html = page.fill(render_hole)
         response = HttpResponse(html, status=page.status, content_type=page.content_type)
-        response["X-Cache"] = cache_status
+        if sends_diagnostics(self.request):
+            response["X-Cache"] = cache_status
         response["Cache-Control"] = "private"
         return response

@@ -48,13 +48,24 @@ def test_debug_off_without_a_secret_key_refuses_to_start():
     assert "Set SECRET_KEY" in result.stderr
 
 
+def test_debug_is_off_unless_asked_for_even_without_a_secret_key():
+    """A deploy that forgets SECRET_KEY must not run in public with DEBUG and the demo's key."""
+    result = run_manage("check")
+    assert result.returncode != 0
+    assert "Set SECRET_KEY" in result.stderr
+
+    code = "from django.conf import settings; print(settings.DEBUG)"
+    shown = run_manage("shell", "-c", code, SECRET_KEY=secrets.token_urlsafe(50))
+    assert shown.stdout.strip().splitlines()[-1] == "False", shown.stderr
+
+
 def test_unset_environment_means_the_embedded_default():
     code = (
         "import json; from django.conf import settings; print(json.dumps(["
         "settings.DATABASES['default']['ENGINE'], sorted(settings.DATABASES), "
         "settings.CACHES['default']['BACKEND']]))"
     )
-    result = run_manage("shell", "-c", code)
+    result = run_manage("shell", "-c", code, DEBUG="True")
     assert result.returncode == 0, result.stderr
     engine, aliases, cache = json.loads(result.stdout.strip().splitlines()[-1])
     assert engine == "django.db.backends.sqlite3"
@@ -73,6 +84,7 @@ def test_replica_urls_become_replica_aliases():
         code,
         DATABASE_URL="postgres://shop@127.0.0.1:1/shop",
         DATABASE_REPLICA_URLS="postgres://shop@127.0.0.1:2/shop,postgres://shop@127.0.0.1:3/shop",
+        SECRET_KEY=secrets.token_urlsafe(50),
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1]) == ["default", "replica1", "replica2"]

@@ -17,6 +17,7 @@ def test_the_shared_level_is_redis():
 
 def test_concurrent_invalidations_are_never_lost():
     counters = generations()
+    counters.bump_now("catalog")  # a counter exists once bumped, or stored under
     before = counters.read(["catalog"])["catalog"]
 
     def bump_ten_times():
@@ -30,6 +31,16 @@ def test_concurrent_invalidations_are_never_lost():
         thread.join()
 
     assert counters.read(["catalog"])["catalog"] == before + 200
+
+
+def test_reading_a_namespace_writes_nothing_and_storing_creates_a_counter_that_expires():
+    backend = data_cache().shared.backend
+
+    data_cache().get_many({"product:junk": ["product-page:junk"]}, lambda keys: {})
+    assert backend.keys("*junk*") == []
+
+    data_cache().get_many({"product:real": ["product-page:real"]}, lambda keys: {"product:real": 1})
+    assert 0 < backend.ttl(PREFIX + "product-page:real") <= 24 * 3600
 
 
 def test_a_generation_lost_with_redis_data_never_comes_back_lower():

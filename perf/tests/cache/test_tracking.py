@@ -48,7 +48,7 @@ def redis_reads(monkeypatch):
 
 def test_a_remembered_generation_is_read_without_a_round_trip(processes, redis_reads):
     web = processes()
-    processes().read(["catalog"])  # the counter exists (its creation is a change too)
+    processes().bump_now("catalog")  # the counter exists (its creation is a change too)
     generation = web.read(["catalog"])["catalog"]
     reads = redis_reads(web)
 
@@ -59,7 +59,7 @@ def test_a_remembered_generation_is_read_without_a_round_trip(processes, redis_r
 def test_another_process_bump_shows_on_the_next_read_without_waiting(processes):
     """Redis sends its report before the reply to the INCR: no sleep in between."""
     web, admin = processes(), processes()
-    admin.read(["catalog", "cart:1"])
+    admin.bump_now("catalog", "cart:1")
     before = web.read(["catalog", "cart:1"])
     reports = web.tracker.reports
 
@@ -71,6 +71,7 @@ def test_another_process_bump_shows_on_the_next_read_without_waiting(processes):
 
 def test_a_deleted_counter_or_a_flushed_redis_is_reported(processes):
     web, admin = processes(), processes()
+    admin.bump_now("catalog")
     before = web.read(["catalog"])["catalog"]
 
     admin.shared.delete(PREFIX + "catalog")  # what a deleted cart's forget() does
@@ -108,6 +109,7 @@ def test_a_read_older_than_the_changes_still_told_apart_is_not_remembered(proces
 
 def test_a_process_forgets_its_own_bump_before_redis_reports_it(processes, redis_reads):
     web = processes()
+    web.bump_now("catalog")
     before = web.read(["catalog"])["catalog"]
     reads = redis_reads(web)
 
@@ -120,6 +122,7 @@ def test_a_process_forgets_its_own_bump_before_redis_reports_it(processes, redis
 def test_nothing_is_remembered_while_the_connection_is_lost(processes, caplog):
     """A bump made while the process could miss its report is read from Redis."""
     web, admin = processes(), processes()
+    admin.bump_now("catalog")
     before = web.read(["catalog"])["catalog"]
     admin.shared.backend.client.get_client().client_kill_filter(_type="pubsub")
     admin.bump_now("catalog")  # reported to nobody
@@ -137,6 +140,7 @@ def test_nothing_is_remembered_while_the_connection_is_lost(processes, caplog):
 
 def test_a_forked_process_opens_its_own_connection(processes, monkeypatch):
     parent = processes()
+    parent.bump_now("catalog")
     parent.read(["catalog"])
     monkeypatch.setattr(tracking.os, "getpid", lambda: -1)
 

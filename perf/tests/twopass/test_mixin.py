@@ -44,6 +44,20 @@ def test_parameters_left_out_of_the_key_are_not_planted_into_the_shared_page(cli
     assert "gclid" not in later.text
 
 
+def test_only_staff_are_told_whether_a_page_was_cached_and_which_nodes_served_it(settings):
+    settings.PERF = {**settings.PERF, "DIAGNOSTIC_HEADERS": False}
+    staff = Client()
+    staff.force_login(UserFactory(is_staff=True))
+
+    for stranger in (Client(), logged_in("Alice", [])):
+        response = stranger.get("/page/?q=tea")
+        assert "X-Cache" not in response
+        assert "Server-Timing" not in response
+    response = staff.get("/page/?q=tea")
+    assert response["X-Cache"] == "hit"
+    assert "Server-Timing" in response
+
+
 def test_pages_are_private_and_the_cache_stores_html_without_headers(client):
     response = client.get("/page/")
 
