@@ -29,7 +29,8 @@ def test_migration_waiting_for_a_lock_gives_up_and_is_retried_until_the_lock_is_
     other_session,
 ):
     safe_migrate("rules_safe", "0001", verbosity=0)
-    other_session.hold('LOCK TABLE "rules_safe_product" IN ACCESS EXCLUSIVE MODE', seconds=2)
+    # Long enough for two attempts to give up even when a busy machine starts the command late.
+    other_session.hold('LOCK TABLE "rules_safe_product" IN ACCESS EXCLUSIVE MODE', seconds=4)
 
     output = safe_migrate("rules_safe", "0002", lock_timeout="300ms", retry_delay=0.5)
 
