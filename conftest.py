@@ -105,10 +105,12 @@ def _replica_reads_only_where_declared(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _diagnostic_headers(settings) -> None:
+def _perf_options_for_tests(settings) -> None:
     """Tests watch the caches and the routing through X-Cache and Server-Timing, which the shop
-    sends to staff only by default (perf/diagnostics.py); the tests of that rule turn it off."""
-    settings.PERF = {**settings.PERF, "DIAGNOSTIC_HEADERS": True}
+    sends to staff only by default (perf/diagnostics.py); the tests of that rule turn it off.
+    Reads drain the invalidation outbox only in the tests that watch it: most cache tests have
+    no database to drain."""
+    settings.PERF = {**settings.PERF, "DIAGNOSTIC_HEADERS": True, "OUTBOX_DRAIN_INTERVAL": None}
 
 
 @pytest.fixture(autouse=True)

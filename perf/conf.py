@@ -76,6 +76,10 @@ CONFIG_DEFAULTS: dict[str, Any] = {
     # comes back at a higher value, which only retires entries (they are recomputed). Reads never
     # create counters, so a flood of requests for pages that do not exist writes nothing.
     "GENERATION_TIMEOUT": 24 * 3600,
+    # Every process applies the invalidations that another could not (Redis was down when it
+    # tried; perf/cache/outbox.py) at most this often, with one query on the primary before it
+    # reads generations. None: never (the tests that do not watch it).
+    "OUTBOX_DRAIN_INTERVAL": 2.0,
     "GENERATION_TTL": 5,
     "GENERATION_MAX_ENTRIES": 10_000,
     # --- Two-pass page cache (perf.twopass) ----------------------------------------------------

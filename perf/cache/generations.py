@@ -30,11 +30,14 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
+from perf.cache import outbox
 from perf.cache.shared import CacheUnavailable, SharedCache
 from perf.cache.tracking import GenerationTracker
 from perf.conf import get_config
+from perf.db import health
+from perf.db.transactions import in_transaction
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +56,9 @@ class Generations:
 
     def __init__(self, shared: SharedCache, *, tracking: bool = False) -> None:
         self.shared = shared
+        # Bumps that neither Redis nor the outbox could take: this process retries them.
         self.pending: set[str] = set()
+        self._drain_at = 0.0
         config = get_config()
         self.tracker = GenerationTracker(
             shared,
@@ -101,6 +106,7 @@ class Generations:
         ``tracking``), else from Redis."""
         if self.pending:
             self._retry_pending()
+        self._drain_outbox()
         remembered, token = ({}, None) if fresh else self.tracker.lookup(namespaces)
         unread = [ns for ns in namespaces if ns not in remembered]
         if not unread:
@@ -127,11 +133,12 @@ class Generations:
             _snapshot.reset(token)
 
     def bump(self, *namespaces: str, using: str | None = None) -> None:
-        """Invalidate ``namespaces`` once the current transaction on ``using`` commits."""
-        transaction.on_commit(lambda: self.bump_now(*namespaces), using=using)
+        """Invalidate ``namespaces`` once the current transaction on ``using`` commits; inside a
+        transaction, durably (see ``outbox``)."""
+        self._after_commit(namespaces, self._incr, using=using)
 
     def bump_now(self, *namespaces: str) -> None:
-        self._invalidate(namespaces, self._incr)
+        self._apply(namespaces, self._incr, recorded=[], using=None)
 
     def forget(self, *namespaces: str, using: str | None = None) -> None:
         """Retire ``namespaces`` for good once the current transaction on ``using`` commits.
@@ -141,20 +148,64 @@ class Generations:
         that comes later starts it again at the current time, which retires what was stored
         under the old counter just as a bump does.
         """
-        transaction.on_commit(lambda: self._invalidate(namespaces, self._delete), using=using)
+        self._after_commit(namespaces, self._delete, using=using)
 
-    def _invalidate(self, namespaces: Iterable[str], retire: Callable[[str], None]) -> None:
+    def _after_commit(
+        self, namespaces: tuple[str, ...], retire: Callable[[str], None], *, using: str | None
+    ) -> None:
+        recorded = []
+        if transaction.get_connection(using).in_atomic_block:
+            recorded = outbox.record(namespaces, using=using)
+        transaction.on_commit(
+            lambda: self._apply(namespaces, retire, recorded=recorded, using=using), using=using
+        )
+
+    def _apply(
+        self,
+        namespaces: Iterable[str],
+        retire: Callable[[str], None],
+        *,
+        recorded: list[int],
+        using: str | None,
+    ) -> None:
+        failed = []
         for ns in namespaces:
             try:
                 retire(ns)
             except CacheUnavailable:
-                # Retried (as a bump) before the next read: the entries it should retire stay
-                # unreachable meanwhile because reads bypass the cache while the shared level is
-                # down.
-                logger.error("Could not invalidate cache namespace %r; will retry", ns)
-                self.pending.add(ns)
+                failed.append(ns)
             # This process reads the new generation next, without waiting for Redis's report.
             self.tracker.forget([ns])
+        if not failed:
+            outbox.discard(recorded, using=using)
+            return
+        # Meanwhile the entries stay unreachable here: reads bypass the shared level while it is
+        # down. Every process applies what the outbox holds once it answers again.
+        logger.error("Could not invalidate cache namespaces %s; the outbox keeps them", failed)
+        if not recorded:
+            try:
+                outbox.record(failed, using=using)
+            except DatabaseError:  # the database is gone too: this process retries alone
+                self.pending.update(failed)
+
+    def _drain_outbox(self) -> None:
+        """Apply the invalidations other processes could not, at most once per interval."""
+        interval = get_config()["OUTBOX_DRAIN_INTERVAL"]
+        now = time.monotonic()
+        if interval is None or now < self._drain_at or in_transaction():
+            return
+        self._drain_at = now + interval
+        if not health.is_up(get_config()["PRIMARY"]):
+            return
+        try:
+            rows = outbox.waiting()
+        except DatabaseError:
+            return
+        for ns in dict.fromkeys(row.namespace for row in rows):
+            self._incr(ns)
+            self.tracker.forget([ns])
+        if rows:
+            outbox.discard([row.pk for row in rows], using=None)
 
     def recently_bumped(self, namespaces: Iterable[str]) -> bool:
         """Whether a replica may still lag behind a bump of one of ``namespaces``."""

@@ -30,13 +30,12 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db import connections
-
 from perf.cache.generations import Generations
 from perf.cache.local import LocalCache
 from perf.cache.metrics import Metrics
 from perf.cache.shared import CacheUnavailable, SharedCache
 from perf.db.routing import use_primary
+from perf.db.transactions import in_transaction
 
 T = TypeVar("T")
 
@@ -60,15 +59,6 @@ class Entry:
         """Expired, or picked for an early refresh (XFetch: more likely as expiry nears)."""
         early = -self.compute_seconds * XFETCH_BETA * math.log(1.0 - random.random())
         return now + early >= self.fresh_until
-
-
-def in_transaction() -> bool:
-    """True inside ``atomic()`` on any connection (the atomic blocks of test cases excepted)."""
-    return any(
-        not block._from_testcase
-        for connection in connections.all(initialized_only=True)
-        for block in connection.atomic_blocks
-    )
 
 
 class MultiLevelCache:

@@ -255,7 +255,11 @@ def test_l2_is_tried_again_after_retry_after(make_cache, l2_alias):
     assert compute.calls == 2
 
 
-def test_a_failed_invalidation_is_retried_before_the_next_read(make_cache, l2_alias):
+@pytest.mark.django_db
+def test_a_failed_invalidation_is_applied_from_the_outbox_before_the_next_read(
+    make_cache, l2_alias, settings
+):
+    settings.PERF = {**settings.PERF, "OUTBOX_DRAIN_INTERVAL": 0}
     shared = SharedCache(l2_alias, retry_after=0.1)
     cache = make_cache(shared=shared)
     compute = Counter()
