@@ -54,6 +54,11 @@ CONFIG_DEFAULTS: dict[str, Any] = {
         "keepalives_count": 3,
         "tcp_user_timeout": 5000,
     },
+    # The processes of a host share what they learn about node health through this cache alias
+    # (None: each process learns on its own). A background thread reads it every
+    # SHARED_HEALTH_INTERVAL seconds and writes a change at once; requests never wait on it.
+    "SHARED_HEALTH_CACHE_ALIAS": "default",
+    "SHARED_HEALTH_INTERVAL": 0.25,
     # A replica further behind the primary than this (bytes of WAL or seconds) serves no reads
     # until it catches up; each process measures it once per LAG_CHECK_INTERVAL seconds.
     "MAX_LAG_BYTES": 16 * 1024 * 1024,

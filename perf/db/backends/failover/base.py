@@ -25,7 +25,7 @@ from django.utils.asyncio import async_unsafe
 from django.utils.functional import cached_property
 
 from perf.conf import get_config
-from perf.db import health, sql, topology
+from perf.db import health, shared_health, sql, topology
 from perf.db.backends.failover import dbapi
 from perf.db.backends.failover.bounded import deadline_for
 from perf.db.backends.failover.connect import connect_within
@@ -85,6 +85,7 @@ class FailoverDatabaseWrapper(postgresql.DatabaseWrapper):
         if self.alias not in topology.nodes():
             # A helper alias (Django's test database setup, for one): no failover to do.
             return connect_within(lambda **params: connect(params), conn_params, timeout)
+        shared_health.board.ensure_running()
         nodes = self.untried_nodes([])
         skipped = []
         for node in nodes:
