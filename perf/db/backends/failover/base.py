@@ -30,12 +30,7 @@ from perf.db.backends.failover import dbapi
 from perf.db.backends.failover.bounded import deadline_for
 from perf.db.backends.failover.connect import connect_within
 from perf.db.backends.failover.cursor import FailoverCursorDebugWrapper, FailoverCursorWrapper
-from perf.db.backends.failover.errors import (
-    LOST,
-    DeadlineErrorWrapper,
-    describe,
-    retry_reason,
-)
+from perf.db.backends.failover.errors import LOST, DeadlineErrorWrapper, describe, retry_reason
 
 
 class FailoverDatabaseWrapper(postgresql.DatabaseWrapper):

@@ -58,7 +58,7 @@ class BoundedConnection(psycopg.Connection):
             except _WaitTimeout:
                 pass
             if not self._node_answers():
-                self._abandon()
+                self._abandon("nor to a new connection")
             if cancels_slow_statements():
                 self._cancel(gen, interval)
 
@@ -81,16 +81,15 @@ class BoundedConnection(psycopg.Connection):
             self.cancel_safe(timeout=get_config()["PROBE_TIMEOUT"])
             super().wait(gen, interval, self.deadline)
         except (_WaitTimeout, CancellationTimeout):
-            self._abandon()
+            self._abandon("nor to its cancel")
         except psycopg.Error as error:
             raise StatementTooSlow(message) from error
         raise StatementTooSlow(message)
 
-    def _abandon(self) -> NoReturn:
+    def _abandon(self, neither: str) -> NoReturn:
         probe_timeout = get_config()["PROBE_TIMEOUT"]
         message = (
-            f"no answer within {self.deadline:g} s, nor to a new connection within "
-            f"{probe_timeout:g} s: node hung"
+            f"no answer within {self.deadline:g} s, {neither} within {probe_timeout:g} s: node hung"
         )
         # The socket stays open on a hung server: closing is the client's to do, and libpq's
         # non-blocking goodbye cannot wait on it.
