@@ -15,6 +15,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from perf.cache import reset_caches
 from perf.db import health
 from perf.db.lag import monitor
+from perf.db.shared_health import board
 
 
 def replica_aliases() -> list[str]:
@@ -84,9 +85,11 @@ def _replicas_caught_up(request: pytest.FixtureRequest) -> None:
 
 @pytest.fixture(scope="session", autouse=True)
 def _replica_lag_monitor_stopped_at_the_end() -> Generator[None]:
-    """perf's lag monitor polls the replicas from a thread: stop it before the stack goes."""
+    """perf's lag monitor polls the replicas, and its shared health Redis, from threads: stop
+    them before the stack goes."""
     yield
     monitor.stop()
+    board.stop()
 
 
 @pytest.fixture(autouse=True)

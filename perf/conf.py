@@ -32,6 +32,33 @@ CONFIG_DEFAULTS: dict[str, Any] = {
     "CONNECT_TIMEOUT": 1.0,
     # Seconds a node that failed is skipped before one connection tries it again (half-open).
     "FAILOVER_COOLDOWN": 5.0,
+    # Seconds a statement may wait for its node's answer, on a replica and on the primary. A hung
+    # server keeps its sockets open (the kernel still acknowledges, keepalives succeed, and
+    # statement_timeout is the stopped server's to enforce), so only the client can end the wait.
+    "REPLICA_DEADLINE": 1.0,
+    "PRIMARY_DEADLINE": 1.0,
+    # When a deadline passes, a new connection to the node, given this many seconds, tells a hung
+    # node (its connection closed, the node marked down) from a slow statement on a node that
+    # answers (cancelled in a request; left to run elsewhere: perf/db/deadlines.py).
+    "PROBE_TIMEOUT": 0.5,
+    # URL namespaces whose slow statements run on past the deadline while their node answers
+    # (long admin reports); a hung node still ends them.
+    "LONG_STATEMENT_NAMESPACES": ("admin",),
+    # libpq parameters of every connection to a node (a database's OPTIONS win): keepalives on
+    # idle connections and a bound on unacknowledged data (milliseconds), so the kernel ends the
+    # connections of a node cut off by the network instead of leaving them open for hours.
+    "TCP_PARAMS": {
+        "keepalives": 1,
+        "keepalives_idle": 5,
+        "keepalives_interval": 1,
+        "keepalives_count": 3,
+        "tcp_user_timeout": 5000,
+    },
+    # The processes of a host share what they learn about node health through this cache alias
+    # (None: each process learns on its own). A background thread reads it every
+    # SHARED_HEALTH_INTERVAL seconds and writes a change at once; requests never wait on it.
+    "SHARED_HEALTH_CACHE_ALIAS": "default",
+    "SHARED_HEALTH_INTERVAL": 0.25,
     # A replica further behind the primary than this (bytes of WAL or seconds) serves no reads
     # until it catches up; each process measures it once per LAG_CHECK_INTERVAL seconds.
     "MAX_LAG_BYTES": 16 * 1024 * 1024,

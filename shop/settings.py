@@ -66,8 +66,10 @@ MIDDLEWARE = [
     "perf.db.timing.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Above the session and auth middleware, so their reads follow the request's pin.
+    # Above the session and auth middleware, so their reads follow the request's pin and their
+    # slow statements are cancelled at the deadline.
     "perf.db.pinning.PrimaryPinningMiddleware",
+    "perf.db.deadlines.DeadlineMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -140,8 +140,8 @@ class Stack:
 
     def restore(self) -> None:
         """Thaw and start again whatever a test froze or stopped."""
-        for replica in self.replicas:
-            replica.thaw()
+        for node in self.nodes:
+            node.thaw()
         self._check_ports()
         for replica in self.replicas:
             replica.start()
@@ -163,8 +163,8 @@ class Stack:
     def start_replica(self, number: int) -> None:
         self._start_replica(self.replica(number))
 
-    def freeze_replica(self, number: int) -> None:
-        self.replica(number).freeze()
+    def freeze_replica(self, number: int, *, whole_tree: bool = False) -> None:
+        self.replica(number).freeze(whole_tree=whole_tree)
 
     def thaw_replica(self, number: int) -> None:
         self.replica(number).thaw()

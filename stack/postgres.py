@@ -7,6 +7,7 @@ This module only adds what is local to a machine: where the data lives, the port
 the server runs as.
 """
 
+import contextlib
 import os
 import shutil
 import signal
@@ -18,7 +19,7 @@ from stack.account import ServerAccount
 from stack.binaries import Binaries
 from stack.exceptions import PortInUse, StackError
 from stack.ports import HOST, ensure_free
-from stack.processes import live_pid, run, tail
+from stack.processes import children, live_pid, run, tail
 
 SCRIPTS_DIR = Path(__file__).resolve().parent.parent / "docker" / "postgres"
 SCRIPTS = (SCRIPTS_DIR / "primary-init.sh", SCRIPTS_DIR / "replica-bootstrap.sh")
@@ -52,6 +53,7 @@ class PostgresNode:
         self.account = account
         self.durable = durable
         self.frozen = False
+        self._frozen_pids: list[int] = []
 
     def __repr__(self) -> str:
         return f"<PostgresNode {self.name} :{self.port}>"
@@ -137,18 +139,24 @@ class PostgresNode:
         pg_ctl += ["--pgdata", str(self.data_dir), "--mode", mode]
         self._run(pg_ctl, what=f"stopping {self.name}")
 
-    def freeze(self) -> None:
-        """SIGSTOP the postmaster: it accepts no new connection until thawed (a hung host)."""
+    def freeze(self, *, whole_tree: bool = False) -> None:
+        """SIGSTOP the postmaster: it accepts no new connection until thawed. ``whole_tree``
+        stops every backend too, so open connections get no answer either (a hung host)."""
         pid = self.pid
         if pid is None:
             raise StackError(f"{self.name} is not running, so it cannot be frozen.")
         os.kill(pid, signal.SIGSTOP)
+        self._frozen_pids = [pid, *(children(pid) if whole_tree else [])]
+        for child in self._frozen_pids[1:]:
+            os.kill(child, signal.SIGSTOP)
         self.frozen = True
 
     def thaw(self) -> None:
-        pid = self.pid
-        if self.frozen and pid is not None:
-            os.kill(pid, signal.SIGCONT)
+        if self.frozen:
+            for pid in self._frozen_pids:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGCONT)
+        self._frozen_pids = []
         self.frozen = False
 
     def _run(self, argv: list[str], *, what: str, env: dict[str, str] | None = None) -> None:

@@ -5,9 +5,11 @@ status page shows.
 The failover backend reports every connection it makes or loses here, and the router and the
 backend ask here before they use a node. A node that failed is skipped for FAILOVER_COOLDOWN
 seconds; then one connection may try it (half-open) while the others keep skipping it, and it
-rejoins when that attempt succeeds. The registry is per process (each gunicorn worker learns on
-its own, with no shared store to fail) and guarded by a lock, as requests run in threads.
-Every change of state writes one ``key=value`` log line on the ``perf.db`` logger.
+rejoins when that attempt succeeds. The registry lives in each process, guarded by a lock as
+requests run in threads, so asking it never waits on anything; ``shared_health`` copies each
+node's last change to and from the other processes of the host in the background, so one
+worker's discovery spares the others. Every change of state writes one ``key=value`` log line on
+the ``perf.db`` logger, in the process that found it.
 """
 
 import json
@@ -23,6 +25,8 @@ logger = logging.getLogger("perf.db")
 
 # The clock of every deadline here; tests replace it to step through a cooldown.
 clock = time.monotonic
+# The clock other processes share, to date the changes they exchange.
+wall_clock = time.time
 
 
 @dataclass
@@ -36,6 +40,9 @@ class NodeHealth:
     # One connection is trying the node after its cooldown; the others keep skipping it.
     probing: bool = False
     last_error: str = ""
+    # When (wall clock) the node last went up or down, or its cooldown restarted, as far as this
+    # process knows: the newer of its own finding and the other processes' wins.
+    changed_at: float = 0.0
     lag_bytes: int | None = None
     lag_seconds: float | None = None
     lagging: bool = False
@@ -48,6 +55,10 @@ class NodeHealth:
 
 _lock = threading.Lock()
 _nodes: dict[str, NodeHealth] = {}
+# Set on every change this process finds, so that it is shared at once.
+changed = threading.Event()
+# Changes older than the last reset() are forgotten, wherever they come from.
+_reset_at = 0.0
 
 
 def _node(name: str) -> NodeHealth:
@@ -97,6 +108,8 @@ def record_connected(name: str) -> None:
         node.up_since = clock()
         down_for = node.up_since - node.down_since if node.down_since is not None else 0.0
         node.down_since = None
+        node.changed_at = wall_clock()
+    changed.set()
     log(logging.INFO, "node_up", node=name, down_for=round(down_for, 2))
 
 
@@ -110,6 +123,8 @@ def record_failure(name: str, error: str) -> None:
         node.retry_at = clock() + get_config()["FAILOVER_COOLDOWN"]
         if was_up:
             node.down_since = clock()
+        node.changed_at = wall_clock()
+    changed.set()
     event = "node_down" if was_up else "node_still_down"
     log(logging.WARNING, event, node=name, error=error)
 
@@ -171,7 +186,7 @@ def snapshot(names: list[str]) -> list[dict[str, Any]]:
     with _lock:
         states = [asdict(_nodes.get(name) or NodeHealth(name)) for name in names]
     for state in states:
-        del state["up_since"]
+        del state["up_since"], state["changed_at"]
         since = state.pop("down_since")
         state["down_for"] = None if since is None else round(now - since, 1)
         state["retry_in"] = max(0.0, round(state.pop("retry_at") - now, 1))
@@ -179,10 +194,49 @@ def snapshot(names: list[str]) -> list[dict[str, Any]]:
     return states
 
 
+def shared_states() -> dict[str, dict[str, Any]]:
+    """Each node's last change as this process knows it, to share with the others (wall clock
+    times, which processes agree on)."""
+    now, wall = clock(), wall_clock()
+    with _lock:
+        return {
+            name: {
+                "up": node.up,
+                "changed_at": node.changed_at,
+                "retry_at": wall + node.retry_at - now,
+                "error": node.last_error,
+            }
+            for name, node in _nodes.items()
+            if node.changed_at
+        }
+
+
+def adopt(states: dict[str, dict[str, Any]]) -> None:
+    """Take the changes other processes found, where newer than what this process knows. Only
+    the finder logged them; a trial this process has under way still settles the node."""
+    now, wall = clock(), wall_clock()
+    with _lock:
+        for name, state in states.items():
+            node = _node(name)
+            if state["changed_at"] <= max(node.changed_at, _reset_at):
+                continue
+            node.changed_at = state["changed_at"]
+            node.last_error = state["error"]
+            if state["up"]:
+                if not node.up:
+                    node.up, node.up_since, node.down_since = True, now, None
+                continue
+            if node.up:
+                node.up, node.down_since = False, now - (wall - state["changed_at"])
+            node.retry_at = now + state["retry_at"] - wall
+
+
 def reset() -> None:
-    """Forget everything (tests)."""
+    """Forget everything, including what other processes found until now (tests)."""
+    global _reset_at
     with _lock:
         _nodes.clear()
+        _reset_at = wall_clock()
 
 
 def log(level: int, event: str, **fields: Any) -> None:

@@ -10,9 +10,12 @@ that has replayed everything would look further behind with every quiet second.
 
 The monitor runs in a daemon thread of its own, started by the first read the router sends to a
 replica (so after gunicorn forks its workers): a hung node delays the monitor, never a request.
-It keeps its own connection to each node, on the maintenance database (as Django's test runner
-does): its queries never count among a request's, and it never holds a session on the
-application database, which a test run drops at the end.
+Each query has the node's own deadline (``backends/failover/bounded.py``), so a hung node holds
+up the others' measurements by at most that and the probe that marks it down; it is then skipped
+until a request's connection finds it back. The monitor keeps its own connection to each node,
+on the maintenance database (as Django's test runner does): its queries never count among a
+request's, and it never holds a session on the application database, which a test run drops at
+the end.
 """
 
 import logging
@@ -26,6 +29,7 @@ import psycopg
 
 from perf.conf import get_config
 from perf.db import health, topology
+from perf.db.backends.failover.bounded import BoundedConnection, deadline_for
 from perf.db.backends.failover.connect import connect_within
 from perf.db.backends.failover.errors import describe
 
@@ -108,15 +112,19 @@ class LagMonitor:
     def _query(self, node: str, sql: str) -> Any:
         """The value ``sql`` returns on ``node``, or None when it cannot answer. Whether a node
         is down is for the connections that serve requests to find out: the monitor only notes
-        that it cannot tell the lag (a node known to be down is not even asked)."""
+        that it cannot tell the lag (a node known to be down is not even asked), unless the node
+        hangs, which its connection's deadline reports like any other."""
         if not health.is_up(node):
             return None
         if node in self._connections:
             try:
                 return self._connections[node].execute(sql).fetchone()[0]
             except psycopg.Error:
-                # The node may have restarted since the monitor connected: ask again, afresh.
+                # The node may have restarted since the monitor connected: ask again, afresh,
+                # unless it was just found hung.
                 self.close(node)
+                if not health.is_up(node):
+                    return None
         try:
             value = self._connect(node).execute(sql).fetchone()[0]
         except psycopg.Error as error:
@@ -131,13 +139,16 @@ class LagMonitor:
     def _connect(self, node: str) -> psycopg.Connection:
         config = get_config()
         params = {
+            **config["TCP_PARAMS"],
             **topology.address(node),
             "dbname": config["LAG_MONITOR_DATABASE"],
             "application_name": "perf lag monitor",
             "autocommit": True,
         }
-        self._connections[node] = connect_within(psycopg.connect, params, config["CONNECT_TIMEOUT"])
-        return self._connections[node]
+        connection = connect_within(BoundedConnection.connect, params, config["CONNECT_TIMEOUT"])
+        connection.node, connection.deadline = node, deadline_for(node)
+        self._connections[node] = connection
+        return connection
 
     @contextmanager
     def paused(self) -> Iterator[None]:

@@ -94,3 +94,41 @@ def test_reads_add_up_per_node():
     health.record_reads({"replica1": (2, 1.0)})
     counts = {state["name"]: state["reads"] for state in health.snapshot(["default", "replica1"])}
     assert counts == {"default": 1, "replica1": 5}
+
+
+def shared_down(changed_at: float, retry_in: float = 5.0) -> dict:
+    wall = health.wall_clock()
+    return {"up": False, "changed_at": changed_at, "retry_at": wall + retry_in, "error": "hung"}
+
+
+def test_a_newer_change_shared_by_another_process_is_taken_with_its_cooldown(clock, caplog):
+    caplog.set_level(logging.INFO, logger="perf.db")
+    health.adopt({"replica1": shared_down(health.wall_clock(), retry_in=3.0)})
+    assert not health.is_routable("replica1")
+    clock[0] += 3.0
+    assert health.try_acquire("replica1")
+    # Only the process that found the change logs it.
+    assert caplog.records == []
+
+
+def test_a_change_older_than_what_this_process_knows_is_ignored(clock):
+    health.record_failure("replica1", "refused")
+    health.record_connected("replica1")
+    health.adopt({"replica1": shared_down(health.wall_clock() - 1.0)})
+    assert health.is_up("replica1")
+
+
+def test_this_process_shares_its_own_changes_only(clock):
+    assert health.shared_states() == {}
+    health.record_lag("replica2", 0, 0.0)
+    health.record_failure("replica1", "refused")
+    [(name, state)] = health.shared_states().items()
+    assert (name, state["up"], state["error"]) == ("replica1", False, "refused")
+    assert state["retry_at"] == pytest.approx(health.wall_clock() + 5.0, abs=0.5)
+
+
+def test_a_reset_forgets_what_was_shared_before_it():
+    stale = shared_down(health.wall_clock())
+    health.reset()
+    health.adopt({"replica1": stale})
+    assert health.is_up("replica1")

@@ -1,7 +1,7 @@
 """Views for the routing tests; ``auth.group`` stands in for the shop's catalog rows."""
 
 from django.contrib.auth.models import Group
-from django.db import router
+from django.db import connections, router
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from perf.db import use_primary
@@ -39,3 +39,10 @@ def rename_group(request: HttpRequest, pk: int) -> HttpResponse:
 
 def count_groups(request: HttpRequest) -> HttpResponse:
     return HttpResponse(str(Group.objects.count()), content_type="text/plain")
+
+
+def sleep(request: HttpRequest) -> HttpResponse:
+    """A statement on the primary that takes ``?seconds=s``: a slow report."""
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT pg_sleep(%s)", [float(request.GET["seconds"])])
+    return HttpResponse("done", content_type="text/plain")

@@ -9,6 +9,10 @@
   and reads inside a transaction are never retried: their errors reach the caller as they are.
 - Between requests, a connection that failed over returns to its own node as soon as that node
   may be tried again, so a restarted replica takes its share back within the cooldown.
+- Every wait for a node ends at a deadline kept by the client (``bounded.py``): a hung node is
+  abandoned and marked down, a slow statement cancelled in a request; either raises
+  ``perf.db.QueryDeadlineExceeded`` when no retry answers. TCP keepalives and
+  ``tcp_user_timeout`` (TCP_PARAMS) end the idle connections of a node cut off by the network.
 
 Persistent connections (``CONN_MAX_AGE``) are the way to reuse connections here: Django's
 ``OPTIONS["pool"]`` would make a request wait on the pool's timeout when a node dies.
@@ -18,15 +22,19 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError
 from django.db.backends.postgresql import base as postgresql
 from django.utils.asyncio import async_unsafe
+from django.utils.functional import cached_property
 
 from perf.conf import get_config
-from perf.db import health, sql, topology
+from perf.db import health, shared_health, sql, topology
+from perf.db.backends.failover import dbapi
+from perf.db.backends.failover.bounded import deadline_for
 from perf.db.backends.failover.connect import connect_within
 from perf.db.backends.failover.cursor import FailoverCursorDebugWrapper, FailoverCursorWrapper
-from perf.db.backends.failover.errors import describe, retry_reason
+from perf.db.backends.failover.errors import LOST, DeadlineErrorWrapper, describe, retry_reason
 
 
 class FailoverDatabaseWrapper(postgresql.DatabaseWrapper):
+    Database = dbapi
     # The node this connection reached (an alias name), None while disconnected, and when.
     node: str | None = None
     connected_at: float = 0.0
@@ -40,7 +48,7 @@ class FailoverDatabaseWrapper(postgresql.DatabaseWrapper):
                 f"DATABASES[{self.alias!r}] uses the failover backend with OPTIONS['pool']: a "
                 "pool makes requests wait its timeout on a dead node. Use CONN_MAX_AGE instead."
             )
-        return super().get_connection_params()
+        return {**get_config()["TCP_PARAMS"], **super().get_connection_params()}
 
     @async_unsafe
     def connect(self):
@@ -54,10 +62,11 @@ class FailoverDatabaseWrapper(postgresql.DatabaseWrapper):
                 except (postgresql.Database.Error, DatabaseError) as error:
                     failed = self.node
                     cause = error.__cause__ if isinstance(error, DatabaseError) else error
-                    lost = retry_reason(cause, self.connection) == "connection_lost"
-                    if failed is None or not lost or not self.untried_nodes([failed]):
+                    reason = retry_reason(cause, self.connection)
+                    if failed is None or reason not in LOST or not self.untried_nodes([failed]):
                         raise
-                    health.record_failure(failed, describe(cause))
+                    if reason == "connection_lost":  # a hung node is marked down already
+                        health.record_failure(failed, describe(cause))
                     self.connection.close()
                     self.connection = self.node = None
                     self._failed_nodes += (failed,)
@@ -71,6 +80,7 @@ class FailoverDatabaseWrapper(postgresql.DatabaseWrapper):
         if self.alias not in topology.nodes():
             # A helper alias (Django's test database setup, for one): no failover to do.
             return connect_within(lambda **params: connect(params), conn_params, timeout)
+        shared_health.board.ensure_running()
         nodes = self.untried_nodes([])
         skipped = []
         for node in nodes:
@@ -87,6 +97,7 @@ class FailoverDatabaseWrapper(postgresql.DatabaseWrapper):
                     raise
                 continue
             health.record_connected(node)
+            connection.node, connection.deadline = node, deadline_for(node)
             if self._failed_nodes:
                 from_node, reason = self._failed_nodes[-1], self._failure_reason
                 health.record_failover(self.alias, from_node, node, reason)
@@ -105,6 +116,10 @@ class FailoverDatabaseWrapper(postgresql.DatabaseWrapper):
     def _close(self):
         self.node = None
         return super()._close()
+
+    @cached_property
+    def wrap_database_errors(self):
+        return DeadlineErrorWrapper(self)
 
     def make_cursor(self, cursor):
         return FailoverCursorWrapper(cursor, self)
@@ -132,6 +147,13 @@ class FailoverDatabaseWrapper(postgresql.DatabaseWrapper):
         finally:
             self._failed_nodes, self._failure_reason = (), ""
         return self.create_cursor()
+
+    def close_if_health_check_failed(self):
+        """Before each use, drop a connection that a deadline or the server closed, so the next
+        statement reconnects (to another node, if this one is down) instead of failing too."""
+        if self.connection is not None and self.connection.closed and not self.in_atomic_block:
+            self.close()
+        super().close_if_health_check_failed()
 
     def close_if_unusable_or_obsolete(self):
         super().close_if_unusable_or_obsolete()
