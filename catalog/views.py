@@ -118,6 +118,8 @@ class SearchView(TwoPassCacheMixin, ProductCardsMixin, ListView):
     context_object_name = "products"
     paginate_by = PAGE_SIZE
     cache_namespaces = cache.LISTING_PAGE_NAMESPACES
+    # Every new query is a new page: kept per process, a flood of them cannot evict the catalog.
+    shared_pages = False
 
     def get(self, request, *args, **kwargs):
         self.form = SearchForm(request.GET)

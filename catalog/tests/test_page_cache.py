@@ -19,7 +19,7 @@ from cart.models import Cart
 from cart.services import place_order
 from catalog import cache
 from catalog.selectors import RELATED_PRODUCTS
-from perf.cache import page_cache
+from perf.cache import page_cache, process_page_cache
 from perf.cache.generations import PREFIX
 from perf.twopass.mixin import ALL_PAGES
 
@@ -70,6 +70,25 @@ def test_requests_for_pages_that_do_not_exist_write_nothing_to_redis(client, sho
         assert client.get(f"/p/{'junk' * 800}{n}/").status_code == 404
 
     assert set(redis.keys("*")) == keys
+
+
+@pytest.mark.stack
+def test_a_flood_of_searches_leaves_redis_and_the_catalog_pages_alone(client, shop):
+    redis = page_cache().shared.backend
+    product = reverse("catalog:product", args=[shop["linen"].slug])
+    category = reverse("catalog:category", args=["clothing"])
+    client.get(product)
+    client.get(category)
+    client.get(reverse("catalog:search"), {"q": "shirt"})
+    keys = set(redis.keys("*"))
+
+    for n in range(200):
+        assert client.get(reverse("catalog:search"), {"q": f"flood {n}"}).status_code == 200
+
+    assert set(redis.keys("*")) == keys
+    assert client.get(product)["X-Cache"] == client.get(category)["X-Cache"] == "hit"
+    # A search asked again is still cached, in this process.
+    assert client.get(reverse("catalog:search"), {"q": "flood 7"})["X-Cache"] == "hit"
 
 
 def test_two_shoppers_in_alternation_never_see_each_others_data(shop):
@@ -193,7 +212,11 @@ def test_cached_pages_hold_nothing_personal(shop):
     for url in pages(shop):
         zanzibar.get(url)
 
-    stored = [entry.value for _, entry in page_cache().local._data.values()]
+    stored = [
+        entry.value
+        for level in (page_cache().local, process_page_cache().local)
+        for _, entry in level._data.values()
+    ]
     html = "".join(chunk for page in stored for chunk in page.chunks)
     assert len(stored) == 4
     assert "Linen Shirt" in html

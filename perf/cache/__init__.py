@@ -15,6 +15,7 @@ from django.dispatch import receiver
 from perf.cache.generations import Generations
 from perf.cache.local import LocalCache
 from perf.cache.multilevel import MultiLevelCache
+from perf.cache.process import ProcessCache
 from perf.cache.shared import CacheUnavailable, SharedCache
 from perf.conf import get_config
 
@@ -27,6 +28,7 @@ __all__ = [
     "generations",
     "invalidate",
     "page_cache",
+    "process_page_cache",
     "reset_caches",
 ]
 
@@ -42,9 +44,16 @@ def generations() -> Generations:
     return Generations(shared_cache(), tracking=get_config()["GENERATION_TRACKING"])
 
 
-def _build(name: str, *, enabled: bool, ttl: float, l1_max_entries: int) -> MultiLevelCache:
+def _build(
+    name: str,
+    *,
+    enabled: bool,
+    ttl: float,
+    l1_max_entries: int,
+    kind: type[MultiLevelCache] = MultiLevelCache,
+) -> MultiLevelCache:
     config = get_config()
-    return MultiLevelCache(
+    return kind(
         name,
         local=LocalCache(max_entries=l1_max_entries, ttl=config["L1_TTL"]),
         shared=shared_cache(),
@@ -81,8 +90,22 @@ def page_cache() -> MultiLevelCache:
     )
 
 
+@cache
+def process_page_cache() -> MultiLevelCache:
+    """Pass-one HTML of the two-pass views whose pages stay in each process (``shared_pages =
+    False``: search results), never in Redis (see ``process``)."""
+    config = get_config()
+    return _build(
+        "process-page",
+        enabled=config["PAGE_CACHE"],
+        ttl=config["PAGE_TTL"],
+        l1_max_entries=config["PAGE_L1_MAX_ENTRIES"],
+        kind=ProcessCache,
+    )
+
+
 def all_caches() -> list[MultiLevelCache]:
-    return [data_cache(), page_cache()]
+    return [data_cache(), page_cache(), process_page_cache()]
 
 
 def invalidate(*namespaces: str, using: str | None = None) -> None:
@@ -99,7 +122,7 @@ def reset_caches() -> None:
     """Forget the cache objects (their L1, metrics and circuit breaker); the next call rebuilds."""
     if generations.cache_info().currsize:
         generations().tracker.close()
-    for factory in (shared_cache, generations, data_cache, page_cache):
+    for factory in (shared_cache, generations, data_cache, page_cache, process_page_cache):
         factory.cache_clear()
 
 

@@ -292,11 +292,15 @@ class MultiLevelCache:
             entries = {
                 key: Entry(value, fresh_until, compute_seconds) for key, value in values.items()
             }
-            self.shared.set_many(entries, self.ttl + self.stale_ttl)
+            self._put(entries)
         except CacheUnavailable:
             return 0
-        self.local.set_many(entries)
         return len(entries)
+
+    def _put(self, entries: dict[str, Entry]) -> None:
+        """Store checked entries in L2 (raises CacheUnavailable), then in L1."""
+        self.shared.set_many(entries, self.ttl + self.stale_ttl)
+        self.local.set_many(entries)
 
     def _lock(self, full_key: str) -> str | None:
         """A token if this process may compute ``full_key``, None if another one is at it."""

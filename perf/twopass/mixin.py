@@ -20,7 +20,7 @@ from django.template.response import SimpleTemplateResponse
 from django.utils.cache import cc_delim_re
 from django.utils.module_loading import import_string
 
-from perf.cache import CacheUnavailable, page_cache
+from perf.cache import CacheUnavailable, page_cache, process_page_cache
 from perf.conf import get_config
 from perf.diagnostics import sends_diagnostics
 from perf.twopass.guard import PassOneLeak, guard_request
@@ -91,6 +91,10 @@ class TwoPassCacheMixin:
 
     cache_namespaces: Sequence[str] = ()
     cache_version: str = ""
+    #: False keeps the pages in each process (L1) only, never in Redis: for pages whose keys
+    #: visitors can multiply without bound (search results), so a flood of them cannot evict
+    #: the shared cache (``perf.cache.process``).
+    shared_pages = True
     #: Set by ``prerender_many()``: render pass one for the cache, answer nobody.
     prerendering = False
 
@@ -140,7 +144,7 @@ class TwoPassCacheMixin:
             return self.render_pass_one(*args, **kwargs)
 
         key, namespaces = self.page_identity()
-        cache = page_cache()
+        cache = page_cache() if self.shared_pages else process_page_cache()
         # One set of generations for the page and every data object its render reads.
         with cache.generations.snapshot():
             page = cache.get_or_set(key, pass_one, namespaces=namespaces)

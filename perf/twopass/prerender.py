@@ -42,6 +42,8 @@ def _prerender(path: str, base_url: str) -> HttpResponseBase | None:
     view_class = getattr(match.func, "view_class", None)
     if view_class is None or not issubclass(view_class, TwoPassCacheMixin):
         return None
+    if not view_class.shared_pages:  # each process keeps its own: nothing to fill ahead
+        return None
     view = view_class(**match.func.view_initkwargs)
     view.prerendering = True
     view.setup(request, *match.args, **match.kwargs)
