@@ -12,10 +12,12 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections
 
+from catalog import namespaces
 from perf.cache import reset_caches
 from perf.db import health
 from perf.db.lag import monitor
 from perf.db.shared_health import board
+from perf.twopass.audit import audit_pass_one
 
 
 def replica_aliases() -> list[str]:
@@ -114,6 +116,13 @@ def _perf_options_for_tests(settings) -> None:
     Reads drain the invalidation outbox only in the tests that watch it: most cache tests have
     no database to drain."""
     settings.PERF = {**settings.PERF, "DIAGNOSTIC_HEADERS": True, "OUTBOX_DRAIN_INTERVAL": None}
+
+
+@pytest.fixture(autouse=True)
+def _invalidation_graph_audited() -> Generator[None]:
+    """Every page rendered in any test reads only tables its namespaces cover."""
+    with audit_pass_one(namespaces.TABLES):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@ shopper with a cart two queries (which cart, then its totals): under load, on ca
 was a quarter of the shop's time. Both are data objects now, in namespaces of their own:
 
 - ``cart_namespace(id)``: a cart's totals. Bumped when the cart or one of its lines changes,
-  forgotten when the cart is deleted. The totals also depend on ``catalog.cache.LISTINGS``,
+  forgotten when the cart is deleted. The totals also depend on ``catalog.namespaces.LISTINGS``,
   which every change to a variant (its price) bumps.
 - ``user_cart_namespace(id)``: which cart a user has. Bumped when a user's cart is saved or
   deleted.
@@ -24,7 +24,7 @@ from django.http import HttpRequest
 from cart.models import Cart, CartLine
 from cart.selectors import EMPTY_SUMMARY, CartSummary, cart_summary
 from cart.session import SESSION_KEY
-from catalog.cache import LISTINGS
+from catalog.namespaces import LISTINGS
 from perf.cache import data_cache, forget, invalidate
 
 

@@ -7,21 +7,8 @@ listing shows, with their HTML rendered once for every page that lists them) and
 ids (related products, the home shelves). They are read in batches, so a page costs a fixed
 number of cache round trips and, once they are cached, no query.
 
-Each object lives in a namespace, and so does each page (``*_PAGE_NAMESPACES``); saving a model
-bumps, after commit, the namespaces whose objects it changes:
-
-- ``TREE``: the category tree. Every page shows the navigation built from it.
-- ``LISTINGS``: what product cards show, on the home page and search pages. Bumped by any
-  product, variant or image edit, and by a stock change that moves a card's badge.
-- ``listing_namespace(slug)``: the same for one category's pages, which list its products and
-  those of its subcategories: bumped, with ``LISTINGS``, for a card of that category or one
-  below it (``listings_showing``), so a badge moving in one department keeps the others cached.
-- ``card_namespace(id)`` and ``page_namespace(slug)``: one product's card, its details and its
-  page. A stock change that moves one variant's badge bumps only these. A product page also shows
-  the cards of the newest products of its category (related products): a change to one of those
-  cards bumps the pages of the whole category (``pages_showing_cards``), not every page of the
-  shop.
-- ``category_namespace(id)``: which products are related to which (the newest of a category).
+Each object lives in a namespace, and so does each page (``catalog.namespaces`` says which
+edits retire which); saving a model bumps, after commit, the namespaces whose objects it changes.
 """
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -35,14 +22,18 @@ from django.urls import reverse
 
 from catalog import selectors
 from catalog.models import Category, Product, ProductImage, ProductVariant
+from catalog.namespaces import (
+    LISTINGS,
+    TREE,
+    card_namespace,
+    category_namespace,
+    listing_namespace,
+    page_namespace,
+)
 from catalog.signals import stock_changed, stock_state
 from perf.cache import data_cache, invalidate
 from perf.db.routing import use_primary
 from perf.twopass.keys import template_version
-
-TREE = "catalog:tree"
-LISTINGS = "catalog:listings"
-LISTING_PAGE_NAMESPACES = (TREE, LISTINGS)
 
 #: Products per batch when the whole data level is rebuilt, and pages per batch after it.
 REBUILD_BATCH = 500
@@ -50,30 +41,6 @@ PAGE_BATCH = 100
 
 #: The home page's shelves of products, by name.
 SHELVES = {"featured": selectors.featured_products, "new-arrivals": selectors.new_arrivals}
-
-
-def card_namespace(product_id: int) -> str:
-    return f"catalog:product:{product_id}"
-
-
-def page_namespace(slug: str) -> str:
-    return f"catalog:product-page:{slug}"
-
-
-def category_namespace(category_id: int) -> str:
-    return f"catalog:category:{category_id}"
-
-
-def listing_namespace(category_slug: str) -> str:
-    return f"catalog:listing:{category_slug}"
-
-
-def category_page_namespaces(slug: str) -> list[str]:
-    return [TREE, listing_namespace(slug)]
-
-
-def product_page_namespaces(slug: str) -> list[str]:
-    return [TREE, page_namespace(slug)]
 
 
 def card_keys(ids: Iterable[int]) -> dict[str, list[str]]:

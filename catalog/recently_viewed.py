@@ -9,7 +9,7 @@ rather than the session: remembering a view writes nothing to the database.
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 
-from catalog.cache import page_namespace
+from catalog.namespaces import page_namespace
 
 COOKIE = "recently_viewed"
 SALT = "catalog.recently_viewed"

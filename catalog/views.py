@@ -10,7 +10,7 @@ header includes and ``{% csrf_token %}``, which is what lets the page cache stor
 from django.http import Http404
 from django.views.generic import DetailView, ListView, TemplateView
 
-from catalog import cache, recently_viewed, selectors
+from catalog import cache, namespaces, recently_viewed, selectors
 from catalog.forms import ProductFilterForm, SearchForm
 from catalog.search import search_products
 from perf.twopass import TwoPassCacheMixin
@@ -20,7 +20,7 @@ PAGE_SIZE = 24
 
 class HomeView(TwoPassCacheMixin, TemplateView):
     template_name = "catalog/home.html"
-    cache_namespaces = cache.LISTING_PAGE_NAMESPACES
+    cache_namespaces = namespaces.LISTING_PAGE_NAMESPACES
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -48,7 +48,7 @@ class CategoryView(TwoPassCacheMixin, ProductCardsMixin, ListView):
     paginate_by = PAGE_SIZE
 
     def get_cache_namespaces(self):
-        return cache.category_page_namespaces(self.kwargs["slug"])
+        return namespaces.category_page_namespaces(self.kwargs["slug"])
 
     def get(self, request, *args, **kwargs):
         self.tree = cache.category_tree()
@@ -84,7 +84,7 @@ class ProductView(TwoPassCacheMixin, DetailView):
     context_object_name = "product"
 
     def get_cache_namespaces(self):
-        return cache.product_page_namespaces(self.kwargs["slug"])
+        return namespaces.product_page_namespaces(self.kwargs["slug"])
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
@@ -117,7 +117,7 @@ class SearchView(TwoPassCacheMixin, ProductCardsMixin, ListView):
     template_name = "catalog/search.html"
     context_object_name = "products"
     paginate_by = PAGE_SIZE
-    cache_namespaces = cache.LISTING_PAGE_NAMESPACES
+    cache_namespaces = namespaces.LISTING_PAGE_NAMESPACES
     # Every new query is a new page: kept per process, a flood of them cannot evict the catalog.
     shared_pages = False
 

@@ -17,4 +17,5 @@ urlpatterns = [
     path("sets-cookie/", views.SetsCookiePage.as_view()),
     path("add-message/", views.add_message),
     path("form/", views.post_form, name="form"),
+    path("people/", views.PeoplePage.as_view()),
 ]

@@ -127,3 +127,14 @@ class TestRebuilder:
     def page_batches(self):
         yield self.paths[:2]
         yield self.paths[2:]
+
+
+class PeoplePage(Page):
+    """Reads a table (auth_user) for the invalidation-graph audit."""
+
+    cache_namespaces = ["people"]
+
+    def get_context_data(self, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        return {**super().get_context_data(**kwargs), "item": get_user_model().objects.count()}
