@@ -7,4 +7,4 @@ class CatalogConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects the receivers that invalidate cached pages and data after commit.
-        from catalog import cache  # noqa: F401
+        from catalog import receivers  # noqa: F401

@@ -173,7 +173,7 @@ PERF = {
     "PAGE_CACHE": env_bool("PERF_PAGE_CACHE", default=True),
     "DATA_CACHE": env_bool("PERF_DATA_CACHE", default=True),
     "DIAGNOSTIC_HEADERS": env_bool("PERF_DIAGNOSTIC_HEADERS", default=False),
-    "CACHE_REBUILDERS": ["catalog.cache.CatalogRebuilder"],
+    "CACHE_REBUILDERS": ["catalog.rebuild.CatalogRebuilder"],
     # What the header and "Recently viewed" holes read: fetched with each page's generations.
     "HOLE_NAMESPACES": [
         "accounts.backends.hole_namespaces",

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 
-from catalog import cache, selectors
+from catalog import cache, rebuild, selectors
 from catalog.models import ProductVariant
 from catalog.signals import stock_changed
 from perf.cache import data_cache, generations
@@ -67,7 +67,7 @@ def test_unknown_and_inactive_products_are_not_found_and_not_cached(client, cata
 
 
 def test_the_rebuild_picks_the_related_products_the_pages_show(catalog):
-    related = cache._related_ids([product.category_id for product in catalog])
+    related = cache.related_ids([product.category_id for product in catalog])
 
     for product in catalog:
         assert related[product.pk] == [p.pk for p in selectors.related_products(product)]
@@ -76,7 +76,7 @@ def test_the_rebuild_picks_the_related_products_the_pages_show(catalog):
 def test_rebuild_cache_renders_every_page_from_the_data_level(
     client, catalog, tree, tmp_path, monkeypatch, django_assert_num_queries
 ):
-    monkeypatch.setattr(cache, "REBUILD_BATCH", 5)
+    monkeypatch.setattr(rebuild, "REBUILD_BATCH", 5)
     call_command("rebuild_cache", base_url="http://testserver", json_path=tmp_path / "s.json")
 
     summary = json.loads((tmp_path / "s.json").read_text())
