@@ -21,44 +21,21 @@ stored from inside a transaction, whose data other connections cannot see yet an
 roll back.
 """
 
-import math
-import random
 import time
-import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from perf.cache.entry import Entry
 from perf.cache.generations import Generations
 from perf.cache.local import LocalCache
 from perf.cache.metrics import Metrics
 from perf.cache.shared import CacheUnavailable, SharedCache
+from perf.cache.stampede import RecomputeLocks
 from perf.db.routing import use_primary
 from perf.db.transactions import in_transaction
 
 T = TypeVar("T")
-
-#: How much earlier than its expiry XFetch may refresh a value, in units of its compute time.
-XFETCH_BETA = 1.0
-LOCK_POLL_INTERVAL = 0.02
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """A cached value, when it stops being fresh (epoch seconds), and how long it took to make."""
-
-    value: Any
-    fresh_until: float
-    compute_seconds: float
-
-    def is_fresh(self, now: float) -> bool:
-        return now < self.fresh_until
-
-    def is_due(self, now: float) -> bool:
-        """Expired, or picked for an early refresh (XFetch: more likely as expiry nears)."""
-        early = -self.compute_seconds * XFETCH_BETA * math.log(1.0 - random.random())
-        return now + early >= self.fresh_until
 
 
 class MultiLevelCache:
@@ -83,8 +60,7 @@ class MultiLevelCache:
         self.generations = generations
         self.ttl = ttl
         self.stale_ttl = stale_ttl
-        self.lock_timeout = lock_timeout
-        self.lock_wait = lock_wait
+        self.locks = RecomputeLocks(shared, timeout=lock_timeout, wait=lock_wait)
         self.enabled = enabled
         self.metrics = Metrics()
 
@@ -112,15 +88,17 @@ class MultiLevelCache:
                 if not entry.is_fresh(now):
                     self.metrics.incr("stale_serves")
                 return entry.value
-            entry = self._wait_for(full_key)
+            self.metrics.incr("lock_waits")
+            entry = self.locks.wait_for(full_key)
             if entry is not None:
+                self.local.set_many({full_key: entry})
                 return entry.value
         try:
             values = self._recompute(
                 {full_key: key}, set(namespaces), generations, lambda keys: {key: compute()}
             )
         finally:
-            self._unlock(full_key, token)
+            self.locks.release(full_key, token)
         return values[full_key]
 
     # --- many values -------------------------------------------------------------------------
@@ -303,35 +281,4 @@ class MultiLevelCache:
         self.local.set_many(entries)
 
     def _lock(self, full_key: str) -> str | None:
-        """A token if this process may compute ``full_key``, None if another one is at it."""
-        token = uuid.uuid4().hex
-        try:
-            return token if self.shared.add(f"{full_key}:lock", token, self.lock_timeout) else None
-        except CacheUnavailable:
-            return ""
-
-    def _unlock(self, full_key: str, token: str | None) -> None:
-        # Not atomic: at worst a lock that expired and was taken again is dropped early, which
-        # costs one extra recompute, never a wrong value.
-        if not token:
-            return
-        try:
-            if self.shared.get(f"{full_key}:lock") == token:
-                self.shared.delete(f"{full_key}:lock")
-        except CacheUnavailable:
-            pass
-
-    def _wait_for(self, full_key: str) -> Entry | None:
-        """Poll L2 for another process's value of a missing key, at most ``lock_wait`` seconds."""
-        self.metrics.incr("lock_waits")
-        deadline = time.monotonic() + self.lock_wait
-        while time.monotonic() < deadline:
-            time.sleep(LOCK_POLL_INTERVAL)
-            try:
-                entry = self.shared.get(full_key)
-            except CacheUnavailable:
-                return None
-            if entry is not None:
-                self.local.set_many({full_key: entry})
-                return entry
-        return None
+        return self.locks.acquire(full_key)

@@ -9,7 +9,8 @@ only fill each process's bounded L1. Popular searches stay cached in every proce
 them; there is no stampede control across processes, each computes its own.
 """
 
-from perf.cache.multilevel import Entry, MultiLevelCache
+from perf.cache.entry import Entry
+from perf.cache.multilevel import MultiLevelCache
 
 
 class ProcessCache(MultiLevelCache):

@@ -4,9 +4,10 @@ import time
 import pytest
 from django.db import transaction
 
+from perf.cache import entry as entry_module
 from perf.cache import multilevel
+from perf.cache.entry import Entry
 from perf.cache.local import LocalCache
-from perf.cache.multilevel import Entry
 from perf.cache.shared import SharedCache
 from perf.db.routing import reads_primary, routing_scope
 
@@ -144,7 +145,7 @@ def test_a_lock_expires_after_lock_timeout(make_cache):
 
 def test_a_value_is_refreshed_early_only_close_to_its_expiry(monkeypatch):
     entry = Entry("v", fresh_until=100.0, compute_seconds=1.0)
-    monkeypatch.setattr(multilevel.random, "random", lambda: 0.5)  # early by 0.69 s
+    monkeypatch.setattr(entry_module.random, "random", lambda: 0.5)  # early by 0.69 s
 
     assert not entry.is_due(now=90.0)
     assert entry.is_due(now=99.5)
