@@ -50,12 +50,14 @@ class CategoryView(TwoPassCacheMixin, ProductCardsMixin, ListView):
     def get_cache_namespaces(self):
         return namespaces.category_page_namespaces(self.kwargs["slug"])
 
-    def get(self, request, *args, **kwargs):
+    def prepare(self):
         self.tree = cache.category_tree()
-        self.category = self.tree.by_slug.get(kwargs["slug"])
+        self.category = self.tree.by_slug.get(self.kwargs["slug"])
         if self.category is None:
             raise Http404("No such category.")
-        self.filter_form = ProductFilterForm(request.GET)
+        self.filter_form = ProductFilterForm(self.request.GET)
+
+    def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         if not self.filter_form.is_valid():
             response.status_code = 400
@@ -121,8 +123,10 @@ class SearchView(TwoPassCacheMixin, ProductCardsMixin, ListView):
     # Every new query is a new page: kept per process, a flood of them cannot evict the catalog.
     shared_pages = False
 
+    def prepare(self):
+        self.form = SearchForm(self.request.GET)
+
     def get(self, request, *args, **kwargs):
-        self.form = SearchForm(request.GET)
         response = super().get(request, *args, **kwargs)
         if not self.form.is_valid():
             response.status_code = 400

@@ -26,7 +26,7 @@ from perf.diagnostics import sends_diagnostics
 from perf.twopass.guard import PassOneLeak, guard_request
 from perf.twopass.holes import CSRF_HOLE, CachedPage
 from perf.twopass.keys import page_key
-from perf.twopass.render import render_pass_one
+from perf.twopass.render import render_for_nobody
 
 
 @cache
@@ -41,19 +41,6 @@ def hole_namespaces(request: HttpRequest) -> list[str]:
         for namespaces_of in _imported(tuple(get_config()["HOLE_NAMESPACES"]))
         for namespace in namespaces_of(request)
     ]
-
-
-class Prerendered(HttpResponse):
-    """A page rendered by pass one for ``prerender_many()``, which stores it: nobody to send it
-    to."""
-
-    status_code = 204
-
-    def __init__(self, *, key: str, namespaces: list[str], page: CachedPage) -> None:
-        super().__init__()
-        self.key = key
-        self.namespaces = namespaces
-        self.page = page
 
 
 #: A namespace every two-pass page depends on: ``rebuild_cache`` bumps it to retire all pages.
@@ -95,8 +82,6 @@ class TwoPassCacheMixin:
     #: visitors can multiply without bound (search results), so a flood of them cannot evict
     #: the shared cache (``perf.cache.process``).
     shared_pages = True
-    #: Set by ``prerender_many()``: render pass one for the cache, answer nobody.
-    prerendering = False
 
     def get_cache_namespaces(self) -> list[str]:
         return list(self.cache_namespaces)
@@ -105,7 +90,7 @@ class TwoPassCacheMixin:
         """Serve a GET with one set of generations: the page's and those its holes will read,
         taken together before the view runs (it may read cached data before the page): one round
         trip at most, none when the process remembers them all."""
-        if request.method != "GET" or self.prerendering or not get_config()["PAGE_CACHE"]:
+        if request.method != "GET" or not get_config()["PAGE_CACHE"]:
             return super().dispatch(request, *args, **kwargs)
         generations = page_cache().generations
         with generations.snapshot():
@@ -114,11 +99,14 @@ class TwoPassCacheMixin:
                 generations.read([*self.page_namespaces(), *hole_namespaces(request)])
             return super().dispatch(request, *args, **kwargs)
 
+    def prepare(self) -> None:
+        """What the view works out from the request before pass one (its category, its filter
+        form): for requests and ``prerender_many()`` alike, inside the generation snapshot."""
+
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
+        self.prepare()
         if not get_config()["PAGE_CACHE"]:
             return super().get(request, *args, **kwargs)
-        if self.prerendering:
-            return self.prerender(*args, **kwargs)
         try:
             page, rendered = self.cached_page(*args, **kwargs)
         except Uncacheable as uncacheable:
@@ -150,17 +138,9 @@ class TwoPassCacheMixin:
             page = cache.get_or_set(key, pass_one, namespaces=namespaces)
         return page, rendered
 
-    def prerender(self, *args, **kwargs) -> HttpResponseBase:
-        key, namespaces = self.page_identity()
-        # Read before rendering: the page is stored under the generations its data came from.
-        page_cache().generations.read(namespaces)
-        try:
-            page = self.render_pass_one(*args, **kwargs)
-        except Uncacheable as uncacheable:
-            return uncacheable.response or HttpResponse(status=uncacheable.page.status)
-        return Prerendered(key=key, namespaces=namespaces, page=page)
-
     def render_pass_one(self, *args, **kwargs) -> CachedPage:
+        """The page as pass one renders it for everybody; raises Uncacheable for a response not
+        to cache. The one way a page is built, for a request's miss and for prerendering."""
         request = self.request
         self.request = guard_request(request)
         try:
@@ -168,7 +148,7 @@ class TwoPassCacheMixin:
             if not isinstance(response, SimpleTemplateResponse):
                 raise Uncacheable(response=response)
             check_impersonal(response)
-            page = render_pass_one(response, self.request, request)
+            page = render_for_nobody(response, self.request, request)
         finally:
             self.request = request
         if page.status != 200:

@@ -10,13 +10,14 @@ them costs no round trip at all.
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from django.http import Http404, HttpResponseBase
+from django.http import Http404
 from django.test import RequestFactory
 from django.urls import resolve
 
 from perf.cache import page_cache
 from perf.db.routing import use_primary
-from perf.twopass.mixin import Prerendered, TwoPassCacheMixin
+from perf.twopass.holes import CachedPage
+from perf.twopass.mixin import TwoPassCacheMixin, Uncacheable
 
 
 def prerender_many(paths: Iterable[str], *, base_url: str) -> int:
@@ -28,13 +29,15 @@ def prerender_many(paths: Iterable[str], *, base_url: str) -> int:
     with cache.generations.snapshot(), use_primary():
         pages = {}
         for path in paths:
-            response = _prerender(path, base_url)
-            if isinstance(response, Prerendered):
-                pages[response.key] = (response.namespaces, response.page)
+            if (built := _pass_one(path, base_url)) is not None:
+                key, namespaces, page = built
+                pages[key] = (namespaces, page)
         return cache.put_many(pages)
 
 
-def _prerender(path: str, base_url: str) -> HttpResponseBase | None:
+def _pass_one(path: str, base_url: str) -> tuple[str, list[str], CachedPage] | None:
+    """The page at ``path`` as pass one renders it, with its key and namespaces; None for a path
+    that is no cacheable two-pass page."""
     site = urlsplit(base_url)
     secure = site.scheme == "https"
     request = RequestFactory().get(path, secure=secure, headers={"host": site.netloc})
@@ -45,10 +48,12 @@ def _prerender(path: str, base_url: str) -> HttpResponseBase | None:
     if not view_class.shared_pages:  # each process keeps its own: nothing to fill ahead
         return None
     view = view_class(**match.func.view_initkwargs)
-    view.prerendering = True
     view.setup(request, *match.args, **match.kwargs)
     try:
-        # Through the view's own get(), which may prepare what its pass one needs.
-        return view.get(request, *match.args, **match.kwargs)
-    except Http404:
+        view.prepare()
+        key, namespaces = view.page_identity()
+        # Read before rendering: the page is stored under the generations its data came from.
+        page_cache().generations.read(namespaces)
+        return key, namespaces, view.render_pass_one(*match.args, **match.kwargs)
+    except (Http404, Uncacheable):
         return None

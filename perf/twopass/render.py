@@ -34,7 +34,7 @@ def pass_one_context(engine, guarded: HttpRequest, real: HttpRequest) -> dict:
     return {**guards, **values, "csrf_token": csrf_marker()}
 
 
-def render_pass_one(
+def render_for_nobody(
     response: SimpleTemplateResponse, guarded: HttpRequest, real: HttpRequest
 ) -> CachedPage:
     template = response.resolve_template(response.template_name)
