@@ -75,9 +75,12 @@ serve: stack-up ## gunicorn (DEBUG=False) on the native stack at http://127.0.0.
 	eval "$$($(PY) -m stack env)" && PYTHON=$(PY) SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 \
 		docker/web/start.sh
 
-.PHONY: bench failover-demo
+.PHONY: bench failover-demo chaos
 bench: venv ## Locust scenarios side by side on the native stack (DURATION=60 s each); report in loadtests/results/latest
 	$(PY) -m loadtests.bench --suite bench
+
+chaos: venv ## Every fault in turn under load (DURATION=36 s each, ~10 min; root for the partition); report in loadtests/results/latest
+	$(PY) -m loadtests.chaos
 
 failover-demo: venv ## Kill replica 1 under load: perf.db's failover against libpq's, side by side
 	$(PY) -m loadtests.bench --suite failover-demo

@@ -20,7 +20,7 @@ from stack.account import ServerAccount
 from stack.binaries import Binaries
 from stack.exceptions import PortInUse, StackError
 from stack.ports import HOST, ensure_free
-from stack.processes import children, live_pid, run, tail
+from stack.processes import children, kill_tree, live_pid, run, tail
 
 SCRIPTS_DIR = Path(__file__).resolve().parent.parent / "docker" / "postgres"
 SCRIPTS = tuple(
@@ -216,6 +216,14 @@ class PostgresNode:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGCONT)
         self._frozen_pids = []
+        self.frozen = False
+
+    def crash(self) -> None:
+        """SIGKILL the postmaster and every backend, as when the machine dies: no shutdown, no
+        message to clients; the next start recovers from the WAL."""
+        pid = self.pid
+        if pid is not None:
+            kill_tree(pid)
         self.frozen = False
 
     def _run(self, argv: list[str], *, what: str, env: dict[str, str] | None = None) -> None:
