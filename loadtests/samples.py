@@ -67,7 +67,9 @@ class Stats:
     # Among the failures: 503s (the shop said "come back later"), and failed GETs.
     unavailable: int = 0
     failed_gets: int = 0
-    # Writes (any method but GET) that failed otherwise than with a 503, and the slowest write.
+    # Writes (any method but GET): how many, how many failed otherwise than with a 503, and the
+    # slowest.
+    writes: int = 0
     failed_writes: int = 0
     max_write: float = 0.0
     p50: float = 0.0
@@ -89,6 +91,7 @@ class Stats:
             failures=sum(sample.failed for sample in window),
             unavailable=sum(sample.failed and sample.status == 503 for sample in window),
             failed_gets=sum(sample.failed and sample.method == "GET" for sample in window),
+            writes=len(writes),
             failed_writes=sum(sample.failed and sample.status != 503 for sample in writes),
             p50=percentile(latencies, 0.50),
             p95=percentile(latencies, 0.95),
@@ -132,6 +135,7 @@ class Stats:
             "p95_ms": round(self.p95, 1),
             "p99_ms": round(self.p99, 1),
             "max_ms": round(self.max, 1),
+            "writes": self.writes,
             "failed_writes": self.failed_writes,
             "max_write_ms": round(self.max_write, 1),
             "reads": dict(sorted(self.reads.items())),
