@@ -66,12 +66,10 @@ def database_nodes() -> dict[str, Any]:
 def role(node: str, primary_server: str) -> str:
     """The node's role; a replica alias whose server is where the primary is now was promoted
     (its reads go to the primary until DATABASE_REPLICA_URLS changes)."""
-    if node != topology.primary() and primary_server:
+    if node != topology.primary() and primary_server and node in connections.settings:
         address = topology.address(node)
-        first = (
-            f"{topology.first(address.get('host', ''))}:{topology.first(address.get('port', ''))}"
-        )
-        if first == primary_server:
+        own = ":".join(topology.first(address.get(part, "")) for part in ("host", "port"))
+        if own == primary_server:
             return "promoted: the primary now"
     return topology.role(node)
 

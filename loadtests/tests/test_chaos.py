@@ -127,7 +127,7 @@ def write_samples(path: Path, rows: list[tuple]) -> list:
 def request(second: float, ms: float = 20, method="GET", status=200, location=""):
     failed = int(status >= 500 or status == 0)
     name = "/checkout/ (place order)" if method == "POST" else "/p/[slug]/"
-    return (f"{START + second:.4f}", name, method, status, ms, failed, "", "", location)
+    return (f"{START + second:.4f}", name, method, status, ms, failed, "replica1:1", "", location)
 
 
 def test_the_chaos_report_counts_503s_apart_from_failures_and_compares_orders(tmp_path):

@@ -56,6 +56,7 @@ def test_staff_get_the_same_data_as_json(client, replica_groups, health_by_hand)
     assert nodes["replica2"]["state"] == "up"
 
 
+@pytest.mark.stack
 def test_after_a_promotion_staff_see_which_replica_alias_is_the_primary_now(
     client, replica_groups, health_by_hand
 ):
