@@ -47,8 +47,9 @@ lint: venv ## ruff, makemigrations --check and the migration rules
 	$(MANAGE) makemigrations --check --dry-run
 	$(MANAGE) check_migrations
 
-.PHONY: stack-up stack-down stack-status kill-replica start-replica serve
+.PHONY: stack-up stack-down stack-status kill-replica start-replica promote-replica rejoin serve
 N ?= 1
+NODE ?= primary
 
 stack-up: $(VENV)/.runtime ## Native stack: PostgreSQL :25432, replicas :25433 :25434, Redis :26379 (var/stack/)
 	$(PY) -m stack up
@@ -65,14 +66,24 @@ kill-replica: $(VENV)/.runtime ## Crash replica N of the native stack (immediate
 start-replica: $(VENV)/.runtime ## Start replica N of the native stack again: make start-replica N=1
 	$(PY) -m stack start-replica $(N)
 
+# In compose: docker/promote-replica.sh N (see docs/chaos.md).
+promote-replica: $(VENV)/.runtime ## Promote replica N to primary, fence the old primary, re-point the other: make promote-replica N=1
+	$(PY) -m stack promote-replica $(N)
+
+rejoin: $(VENV)/.runtime ## Bring a fenced node back as a standby (fresh base backup): make rejoin NODE=primary
+	$(PY) -m stack rejoin $(NODE)
+
 # Plain HTTP on loopback, so no HTTPS redirect and no Secure-only cookies.
 serve: stack-up ## gunicorn (DEBUG=False) on the native stack at http://127.0.0.1:8000
 	eval "$$($(PY) -m stack env)" && PYTHON=$(PY) SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 \
 		docker/web/start.sh
 
-.PHONY: bench failover-demo
+.PHONY: bench failover-demo chaos
 bench: venv ## Locust scenarios side by side on the native stack (DURATION=60 s each); report in loadtests/results/latest
 	$(PY) -m loadtests.bench --suite bench
+
+chaos: venv ## Every fault in turn under load (DURATION=36 s each, ~10 min; root for the partition); report in loadtests/results/latest
+	$(PY) -m loadtests.chaos
 
 failover-demo: venv ## Kill replica 1 under load: perf.db's failover against libpq's, side by side
 	$(PY) -m loadtests.bench --suite failover-demo

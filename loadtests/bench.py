@@ -12,13 +12,16 @@ import os
 import shlex
 import signal
 import sys
+from collections.abc import Mapping
 
-from loadtests.runner import BenchConfig, BenchError, SuiteRun
-from loadtests.scenarios import SUITES
+from loadtests.locust_process import BenchError
+from loadtests.runner import BenchConfig, SuiteRun
+from loadtests.scenarios import SUITES, Suite
 from loadtests.server import ShopError
 from stack.cluster import Stack, native_stack
 from stack.exceptions import StackError
 
+DEFAULTS = BenchConfig()
 #: The BenchConfig fields a user sets, each from an option or the environment variable of its name.
 OPTIONS = {
     "duration": "measured seconds per scenario",
@@ -31,15 +34,18 @@ OPTIONS = {
 }
 
 
-def parser() -> argparse.ArgumentParser:
-    defaults = BenchConfig()
+def parser(
+    defaults: BenchConfig = DEFAULTS,
+    suites: Mapping[str, Suite] = SUITES,
+    prog: str = "python -m loadtests.bench",
+) -> argparse.ArgumentParser:
     env = os.environ.get
     parser = argparse.ArgumentParser(
-        prog="python -m loadtests.bench",
+        prog=prog,
         description="Run Locust scenarios against the shop on the native stack and write a "
         "report under loadtests/results/<timestamp>/.",
     )
-    parser.add_argument("--suite", choices=sorted(SUITES), default=env("SUITE", "bench"))
+    parser.add_argument("--suite", choices=sorted(suites), default=env("SUITE", next(iter(suites))))
     parser.add_argument(
         "--scenario",
         action="append",
@@ -74,9 +80,17 @@ def is_running(stack: Stack) -> bool:
     return any(node.pid is not None for node in [*stack.nodes, stack.redis])
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
-    suite = SUITES[args.suite]
+def main(
+    argv: list[str] | None = None,
+    *,
+    defaults: BenchConfig = DEFAULTS,
+    suites: Mapping[str, Suite] = SUITES,
+    run_class: type[SuiteRun] = SuiteRun,
+    prog: str = "python -m loadtests.bench",
+) -> int:
+    """Run a suite of ``suites`` with ``run_class`` (``make chaos`` passes its own three)."""
+    args = parser(defaults, suites, prog).parse_args(argv)
+    suite = suites[args.suite]
     scenarios = suite.scenarios
     if args.scenarios:
         unknown = set(args.scenarios) - {scenario.key for scenario in scenarios}
@@ -87,10 +101,10 @@ def main(argv: list[str] | None = None) -> int:
     stop_on_sigterm()
     stack = native_stack()
     started_here = not is_running(stack)
-    command = shlex.join(["python", "-m", "loadtests.bench", *(argv or sys.argv[1:])])
+    command = shlex.join([*prog.split(), *(argv or sys.argv[1:])])
     try:
         stack.up()
-        directory = SuiteRun(suite, stack, config, scenarios=scenarios, command=command).run()
+        directory = run_class(suite, stack, config, scenarios=scenarios, command=command).run()
     except KeyboardInterrupt:
         print("\nInterrupted: everything the run started is stopped.", file=sys.stderr)
         return 130

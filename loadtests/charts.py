@@ -54,7 +54,11 @@ def latency(results: list[ScenarioResult], path: Path) -> None:
     save(figure, path)
 
 
-def timeline(results: list[ScenarioResult], path: Path) -> None:
+def timeline(
+    results: list[ScenarioResult],
+    path: Path,
+    title: str = "Replica 1 killed at 1/3, restarted at 2/3",
+) -> None:
     """One column per scenario: req/s and failures, p50/p99, each node's share of reads."""
     nodes = aliases(results)
     figure = Figure(figsize=(6 * len(results), 8))
@@ -73,12 +77,16 @@ def timeline(results: list[ScenarioResult], path: Path) -> None:
         latency_axes.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
         latency_axes.yaxis.set_major_formatter(ScalarFormatter())
         latency_axes.yaxis.set_minor_formatter(NullFormatter())
-        share.stackplot(
-            seconds,
-            *[[piece.read_shares.get(node, 0.0) for piece in result.timeline] for node in nodes],
-            labels=nodes,
-            colors=[NODE_COLOURS.get(node, "#999999") for node in nodes],
-        )
+        if nodes:
+            share.stackplot(
+                seconds,
+                *[
+                    [piece.read_shares.get(node, 0.0) for piece in result.timeline]
+                    for node in nodes
+                ],
+                labels=nodes,
+                colors=[NODE_COLOURS.get(node, "#999999") for node in nodes],
+            )
         share.set_ylim(0, 1)
         share.set_xlabel("seconds")
         for axes in (load, latency_axes, share):
@@ -92,7 +100,7 @@ def timeline(results: list[ScenarioResult], path: Path) -> None:
     grid[2][0].set_ylabel("share of reads")
     for row in grid:
         row[-1].legend(loc="upper right", fontsize=8)
-    figure.suptitle("Replica 1 killed at 1/3, restarted at 2/3")
+    figure.suptitle(title)
     save(figure, path)
 
 

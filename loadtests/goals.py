@@ -115,3 +115,123 @@ class PrimaryReadShare:
             f"{share:.1%} of {sum(phase.stats.reads.values())} reads",
             bool(phase.stats.reads) and share <= self.limit,
         )
+
+
+# -- make chaos -----------------------------------------------------------------------------------
+
+
+def _phase(results: Mapping[str, "ScenarioResult"], key: str, index: int):
+    phases = results[key].phases if key in results else []
+    return phases[index] if len(phases) > index else None
+
+
+def _from_phase(results: Mapping[str, "ScenarioResult"], key: str, index: int) -> list:
+    """Phase ``index`` and those after it: a request that hung during a fault completes, and
+    counts, only once the fault is undone or the shopper gives up."""
+    phases = results[key].phases if key in results else []
+    return phases[index:]
+
+
+@dataclass(frozen=True)
+class NoFailedGets:
+    """No page a shopper asked for failed, a 503 included, over the whole run."""
+
+    key: str
+
+    def check(self, results: Mapping[str, "ScenarioResult"]) -> Outcome | None:
+        if self.key not in results:
+            return None
+        stats = results[self.key].overall
+        requests = stats.requests
+        return Outcome(
+            f"{self.key}: 0 failed GETs",
+            f"{stats.failed_gets} of {requests}",
+            not stats.failed_gets,
+        )
+
+
+@dataclass(frozen=True)
+class OrdersKept:
+    """Every order a shopper was shown is in the database, and the database holds no order its
+    shopper was not shown (they would have placed it again)."""
+
+    key: str
+
+    def check(self, results: Mapping[str, "ScenarioResult"]) -> Outcome | None:
+        if self.key not in results or results[self.key].orders_stored is None:
+            return None
+        orders = results[self.key].orders_as_dict()
+        return Outcome(
+            f"{self.key}: 0 orders lost or doubled",
+            f"{orders['shown']} shown, {orders['stored']} stored: {orders['lost']} lost, "
+            f"{orders['not_shown']} never shown",
+            orders["lost"] == 0 and orders["not_shown"] == 0,
+        )
+
+
+@dataclass(frozen=True)
+class NoSlowRequests:
+    """No request completed from phase ``phase`` on took longer than ``limit_ms``."""
+
+    key: str
+    phase: int
+    limit_ms: float
+
+    def check(self, results: Mapping[str, "ScenarioResult"]) -> Outcome | None:
+        if not (phases := _from_phase(results, self.key, self.phase)):
+            return None
+        slowest = max(phase.stats.max for phase in phases)
+        return Outcome(
+            f"{self.key}: no request over {self.limit_ms / 1000:g} s from '{phases[0].name}' on",
+            f"max {slowest:.0f} ms",
+            slowest <= self.limit_ms,
+        )
+
+
+@dataclass(frozen=True)
+class ThroughputKept:
+    """Phase ``phase`` serves at least ``share`` of phase ``steady``'s requests per second."""
+
+    key: str
+    phase: int
+    steady: int
+    share: float
+
+    def check(self, results: Mapping[str, "ScenarioResult"]) -> Outcome | None:
+        phase, steady = (
+            _phase(results, self.key, self.phase),
+            _phase(results, self.key, self.steady),
+        )
+        if phase is None or steady is None:
+            return None
+        ratio = phase.stats.rps / steady.stats.rps if steady.stats.rps else 0.0
+        return Outcome(
+            f"{self.key}: req/s '{phase.name}' >= {self.share:.0%} of '{steady.name}'",
+            f"{ratio:.0%} ({phase.stats.rps:.0f} vs {steady.stats.rps:.0f} req/s)",
+            ratio >= self.share,
+        )
+
+
+@dataclass(frozen=True)
+class WritesAnswered:
+    """From phase ``phase`` on, every write was answered within ``limit_ms``, by success or a
+    503: no 500, no timeout. Not met when no write was even tried in phase ``phase``: the
+    shoppers were all held up before they could."""
+
+    key: str
+    phase: int
+    limit_ms: float
+
+    def check(self, results: Mapping[str, "ScenarioResult"]) -> Outcome | None:
+        if not (phases := _from_phase(results, self.key, self.phase)):
+            return None
+        tried = phases[0].stats.writes
+        failed = sum(phase.stats.failed_writes for phase in phases)
+        slowest = max(phase.stats.max_write for phase in phases)
+        return Outcome(
+            f"{self.key}: writes answered (or 503) within {self.limit_ms / 1000:g} s, "
+            f"none failed otherwise, from '{phases[0].name}' on",
+            f"{tried} tried during '{phases[0].name}', {failed} failed otherwise, "
+            f"slowest {slowest:.0f} ms",
+            tried > 0 and failed == 0 and slowest <= self.limit_ms,
+        )

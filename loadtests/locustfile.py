@@ -16,17 +16,14 @@ to log in with (without them customers sign up), ``--samples-csv`` to record eve
 so ``--tags`` picks a part of the mix.
 """
 
-import csv
-import gzip
 import itertools
 import random
-import time
 import uuid
 from urllib.parse import urlencode
 
 from locust import FastHttpUser, events, stats, tag
 
-from loadtests import servertiming
+from loadtests import recorder
 from loadtests.pages import Form, forms, hrefs
 
 # Flush the --csv files every second (Locust's default is 5): the bench runner's progress bar
@@ -127,12 +124,15 @@ def weighted_tasks(user_class: type, mix: dict[str, int]) -> list:
 
 
 def use_mix(mix: dict[str, int]) -> None:
-    """Give each user class its tasks, weighted by ``mix``."""
+    """Give each user class, subclasses of other locustfiles included, its tasks weighted by
+    ``mix`` (Locust copies a class's tasks when the class is made)."""
     unknown = [name for name in mix if not hasattr(getattr(Customer, name, None), "locust_tag_set")]
     if unknown:
         raise ValueError(f"--mix names unknown tasks: {', '.join(unknown)}")
-    for user_class in (Shopper, Customer):
+    classes = [Shopper]
+    for user_class in classes:
         user_class.tasks = weighted_tasks(user_class, mix)
+        classes += user_class.__subclasses__()
 
 
 @events.init.add_listener
@@ -142,52 +142,7 @@ def apply_mix(environment, **kwargs) -> None:
         use_mix(parse_mix(environment.parsed_options.mix))
 
 
-class SampleRecorder:
-    """Writes one row per request to a gzipped CSV; the bench runner computes phases from it."""
-
-    FIELDS = ("time", "name", "ms", "failed", "reads", "cache")
-
-    def __init__(self, path: str) -> None:
-        # Open for the whole test, closed on quitting: rows are written as requests complete.
-        self.file = gzip.open(path, "wt", newline="", compresslevel=1)  # noqa: SIM115
-        self.writer = csv.writer(self.file)
-        self.writer.writerow(self.FIELDS)
-
-    def record(self, name, response_time, response, exception, **kwargs) -> None:
-        if self.file.closed:
-            return
-        headers = getattr(response, "headers", None) or {}
-        reads = servertiming.reads(header_text(headers.get("server-timing")))
-        self.writer.writerow(
-            (
-                f"{time.time():.4f}",
-                name,
-                f"{response_time:.2f}",
-                int(exception is not None),
-                " ".join(f"{alias}:{count}" for alias, count in reads.items()),
-                header_text(headers.get("x-cache")).lower(),
-            )
-        )
-
-    def close(self, **kwargs) -> None:
-        self.file.close()
-
-
-def header_text(value) -> str:
-    """A header's value; a header sent on several lines is joined as RFC 9110 combines it."""
-    if isinstance(value, list):
-        return ", ".join(value)
-    return value or ""
-
-
-@events.test_start.add_listener
-def start_recording(environment, **kwargs) -> None:
-    """Open the samples file as the test starts: its appearance is the runner's time zero."""
-    path = environment.parsed_options and environment.parsed_options.samples_csv
-    if path:
-        recorder = SampleRecorder(path)
-        environment.events.request.add_listener(recorder.record)
-        environment.events.quitting.add_listener(recorder.close)
+events.test_start.add_listener(recorder.start_recording)
 
 
 class KnownPages:
@@ -246,7 +201,8 @@ class Shopper(FastHttpUser):
         return self.visit(path, name).decode("utf-8", "replace")
 
     def submit(self, form: Form, name: str, referer: str) -> str | None:
-        """POST ``form`` like a browser; return where it redirects, or None if refused."""
+        """POST ``form`` like a browser; return where it redirects, or None if refused or
+        failed (``last_status`` tells which: 0 when no answer came)."""
         with self.client.post(
             form.action or referer,
             data=form.values,
@@ -255,6 +211,7 @@ class Shopper(FastHttpUser):
             allow_redirects=False,
             catch_response=True,
         ) as response:
+            self.last_status = response.status_code
             if response.status_code in (302, 303):
                 response.success()
                 return response.headers.get("location") or ""

@@ -60,8 +60,9 @@ def shares(stats, nodes: list[str]) -> str:
     return " / ".join(f"{read_shares.get(node, 0.0):.0%}" for node in nodes)
 
 
-def markdown(run: "SuiteRun", results: list[ScenarioResult], outcomes, complete: bool) -> str:
-    config, nodes = run.config, charts.aliases(results)
+def heading(run: "SuiteRun", complete: bool) -> list[str]:
+    """The title and what the run was: command, machine, load."""
+    config = run.config
     think = (
         "no think time"
         if config.wait_max == 0
@@ -80,6 +81,46 @@ def markdown(run: "SuiteRun", results: list[ScenarioResult], outcomes, complete:
     ]
     if not complete:
         lines += ["**Incomplete run**: stopped before every scenario had run.", ""]
+    return lines
+
+
+def goals_table(outcomes) -> list[str]:
+    if not outcomes:
+        return []
+    lines = ["## Goals", "", "| goal | measured | met |", "|---|---|---|"]
+    lines += [
+        f"| {outcome.goal} | {outcome.measured} | {'yes' if outcome.met else '**no**'} |"
+        for outcome in outcomes
+    ]
+    return [*lines, ""]
+
+
+def summary_json(run: "SuiteRun", results: list[ScenarioResult], outcomes, complete: bool) -> dict:
+    """What every suite's ``summary.json`` holds; a suite's report may add to it."""
+    return {
+        "suite": run.suite.name,
+        "title": run.suite.title,
+        "command": run.command,
+        "started": run.started.isoformat(timespec="seconds"),
+        "complete": complete,
+        "machine": machine(),
+        "config": {
+            "duration_s": run.config.duration,
+            "warmup_s": run.config.warmup,
+            "users": run.config.users,
+            "wait_min_s": run.config.wait_min,
+            "wait_max_s": run.config.wait_max,
+            "products": run.config.products,
+            "mix": run.config.mix or "locustfile default",
+        },
+        "scenarios": [result.as_dict() for result in results],
+        "goals": [outcome.__dict__ for outcome in outcomes],
+    }
+
+
+def markdown(run: "SuiteRun", results: list[ScenarioResult], outcomes, complete: bool) -> str:
+    nodes = charts.aliases(results)
+    lines = heading(run, complete)
     if results:
         base = results[0].overall
         lines += [
@@ -115,13 +156,7 @@ def markdown(run: "SuiteRun", results: list[ScenarioResult], outcomes, complete:
                     f"{shares(stats, nodes)} |"
                 )
         lines.append("")
-    if outcomes:
-        lines += ["## Goals", "", "| goal | measured | met |", "|---|---|---|"]
-        lines += [
-            f"| {outcome.goal} | {outcome.measured} | {'yes' if outcome.met else '**no**'} |"
-            for outcome in outcomes
-        ]
-        lines.append("")
+    lines += goals_table(outcomes)
     lines += ["## Charts", ""]
     lines += [f"![{name}]({name}.png)" for name in chart_names(results)]
     lines += [
@@ -147,29 +182,11 @@ def write(run: "SuiteRun", results: list[ScenarioResult], *, complete: bool) -> 
     by_key = {result.scenario.key: result for result in results}
     outcomes = [outcome for goal in run.suite.goals if (outcome := goal.check(by_key))]
     directory = run.directory
-    summary = {
-        "suite": run.suite.name,
-        "title": run.suite.title,
-        "command": run.command,
-        "started": run.started.isoformat(timespec="seconds"),
-        "complete": complete,
-        "machine": machine(),
-        "config": {
-            "duration_s": run.config.duration,
-            "warmup_s": run.config.warmup,
-            "users": run.config.users,
-            "wait_min_s": run.config.wait_min,
-            "wait_max_s": run.config.wait_max,
-            "products": run.config.products,
-            "mix": run.config.mix or "locustfile default",
-        },
-        "baseline": results[0].scenario.key if results else None,
-        "scenarios": [
-            {**result.as_dict(), "ratio_to_baseline": ratios(result, results[0])}
-            for result in results
-        ],
-        "goals": [outcome.__dict__ for outcome in outcomes],
-    }
+    summary = summary_json(run, results, outcomes, complete)
+    summary["baseline"] = results[0].scenario.key if results else None
+    summary["scenarios"] = [
+        {**result.as_dict(), "ratio_to_baseline": ratios(result, results[0])} for result in results
+    ]
     (directory / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     if results:
         charts.throughput(results, directory / "throughput.png")

@@ -5,6 +5,7 @@ Phases are cut at the moments the runner fired the scenario's events (its own cl
 before it acted), so "replica 1 down" holds exactly the requests completed while it was down.
 """
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,10 @@ class Phase:
     stats: Stats
 
 
+# Where a checkout that placed an order sends the shopper.
+ORDER_PAGE = re.compile(r"/accounts/orders/([0-9a-f-]{36})/")
+
+
 @dataclass
 class ScenarioResult:
     scenario: Scenario
@@ -26,6 +31,11 @@ class ScenarioResult:
     timeline: list[Stats]
     events: list[tuple[Event, float]]
     directory: Path
+    # The numbers of the orders shoppers were shown, and (when the runner counts them) of those
+    # the database holds from the same run: an order lost, or placed without the shopper being
+    # told (who would then place it again), shows as a difference.
+    orders_shown: frozenset[str] = frozenset()
+    orders_stored: frozenset[str] | None = None
 
     @classmethod
     def from_samples(
@@ -54,6 +64,11 @@ class ScenarioResult:
             timeline=timeline(samples, start, end),
             events=[(event, when - start) for event, when in fired],
             directory=directory,
+            orders_shown=frozenset(
+                match.group(1)
+                for sample in samples
+                if sample.method == "POST" and (match := ORDER_PAGE.search(sample.location))
+            ),
         )
 
     @property
@@ -74,4 +89,14 @@ class ScenarioResult:
             ],
             "phases": [{"name": phase.name, **phase.stats.as_dict()} for phase in self.phases],
             "directory": self.directory.name,
+            "orders": self.orders_as_dict(),
+        }
+
+    def orders_as_dict(self) -> dict:
+        stored = self.orders_stored
+        return {
+            "shown": len(self.orders_shown),
+            "stored": None if stored is None else len(stored),
+            "lost": None if stored is None else len(self.orders_shown - stored),
+            "not_shown": None if stored is None else len(stored - self.orders_shown),
         }

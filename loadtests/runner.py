@@ -11,7 +11,6 @@ runner starts it also stops, on errors and Ctrl-C too, and a replica it killed i
 import csv
 import os
 import secrets
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -25,6 +24,7 @@ import redis
 from tqdm import tqdm
 
 from loadtests import report
+from loadtests.locust_process import LocustProcess
 from loadtests.results import ScenarioResult
 from loadtests.samples import read_samples
 from loadtests.scenarios import Event, Scenario, Suite
@@ -35,8 +35,6 @@ from loadtests.server import (
     base_environ,
     manage,
     prepare,
-    tail,
-    terminate,
 )
 
 RESULTS = ROOT / "loadtests" / "results"
@@ -65,57 +63,12 @@ class BenchConfig:
     progress: bool = True
 
 
-class BenchError(RuntimeError):
-    pass
-
-
-class LocustProcess:
-    """Locust headless in its own process (and session, so Ctrl-C reaches only the runner)."""
-
-    def __init__(self, argv: list[str], *, env: dict[str, str], log: Path) -> None:
-        self.log = log
-        self._output = log.open("a")
-        self.process = subprocess.Popen(
-            argv,
-            cwd=ROOT,
-            env=env,
-            stdout=self._output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def wait_for(self, path: Path, timeout: float = 60.0) -> float:
-        """Wait until Locust creates ``path``; return the time it appeared."""
-        deadline = time.monotonic() + timeout
-        while not path.exists():
-            self._check_running()
-            if time.monotonic() > deadline:
-                raise BenchError(f"Locust did not start within {timeout} s:\n{tail(self.log)}")
-            time.sleep(0.05)
-        return time.time()
-
-    def _check_running(self) -> None:
-        if self.process.poll() is not None:
-            raise BenchError(f"Locust exited with {self.process.returncode}:\n{tail(self.log)}")
-
-    def wait(self, timeout: float) -> None:
-        """Wait for the end of the run; failed requests are counted from the samples, so any
-        exit code but 0 (see ``--exit-code-on-error 0``) means Locust itself went wrong."""
-        try:
-            code = self.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired as error:
-            message = f"Locust still running after {timeout} s:\n{tail(self.log)}"
-            raise BenchError(message) from error
-        if code != 0:
-            raise BenchError(f"Locust exited with {code}:\n{tail(self.log)}")
-
-    def stop(self) -> None:
-        terminate(self.process)
-        self._output.close()
-
-
 class SuiteRun:
     """One run of a suite, writing into ``results/<timestamp>/``."""
+
+    locustfile = LOCUSTFILE
+    # Seconds Locust lets each user finish its task when the time is up (0: stop at once).
+    stop_timeout = 0
 
     def __init__(
         self,
@@ -164,9 +117,12 @@ class SuiteRun:
         finally:
             # An interrupted run still reports what it measured, but ``latest`` stays on the
             # last complete one.
-            report.write(self, finished, complete=len(finished) == len(self.scenarios))
+            self.write_report(finished, complete=len(finished) == len(self.scenarios))
         self._point_latest()
         return self.directory
+
+    def write_report(self, results: list[ScenarioResult], *, complete: bool) -> None:
+        report.write(self, results, complete=complete)
 
     def scenario_environ(self, scenario: Scenario) -> dict[str, str]:
         env = {**self.env, **scenario.env}
@@ -227,12 +183,13 @@ class SuiteRun:
         config = self.config
         argv = [
             sys.executable, "-m", "locust",
-            "-f", LOCUSTFILE,
+            "-f", self.locustfile,
             "--headless", "--only-summary", "--exit-code-on-error", "0",
             "--host", host,
             "--users", str(config.users),
             "--spawn-rate", str(config.users),
             "--run-time", f"{max(1, round(seconds))}s",
+            "--stop-timeout", str(self.stop_timeout),
             "--wait-min", str(config.wait_min),
             "--wait-max", str(config.wait_max),
             "--shop-users", str(self.accounts.count),
@@ -275,9 +232,9 @@ class SuiteRun:
                 while pending and time.time() >= started + pending[0].at * duration:
                     event = pending.pop(0)
                     fired.append((event, time.time()))
+                    if event.undo:
+                        on_exit(getattr(self.stack, event.undo), event.replica)
                     getattr(self.stack, event.action)(event.replica)
-                    if event.action == "kill_replica":
-                        on_exit(self.stack.start_replica, event.replica)
                     bar.write(f"  {event.action.replace('_', ' ')} {event.replica}: {event.phase}")
                 elapsed = time.time() - started
                 bar.n = min(round(elapsed), round(duration))

@@ -22,6 +22,10 @@ class Sample:
     failed: bool
     reads: tuple[tuple[str, int], ...]
     cache: str
+    method: str = "GET"
+    # 0 when no answer came (a timeout, a refused connection).
+    status: int = 0
+    location: str = ""
 
 
 def read_samples(path: Path) -> list[Sample]:
@@ -37,6 +41,9 @@ def read_samples(path: Path) -> list[Sample]:
                     for alias, _, count in (item.partition(":") for item in row["reads"].split())
                 ),
                 cache=row["cache"],
+                method=row.get("method", "GET"),
+                status=int(row.get("status") or 0),
+                location=row.get("location", ""),
             )
             for row in csv.DictReader(file)
         ]
@@ -57,9 +64,18 @@ class Stats:
     end: float
     requests: int = 0
     failures: int = 0
+    # Among the failures: 503s (the shop said "come back later"), and failed GETs.
+    unavailable: int = 0
+    failed_gets: int = 0
+    # Writes (any method but GET): how many, how many failed otherwise than with a 503, and the
+    # slowest.
+    writes: int = 0
+    failed_writes: int = 0
+    max_write: float = 0.0
     p50: float = 0.0
     p95: float = 0.0
     p99: float = 0.0
+    max: float = 0.0
     reads: Counter = field(default_factory=Counter)
     cache: Counter = field(default_factory=Counter)
 
@@ -67,14 +83,21 @@ class Stats:
     def of(cls, samples: list[Sample], start: float, end: float) -> "Stats":
         window = [sample for sample in samples if start <= sample.time < end]
         latencies = sorted(sample.ms for sample in window)
+        writes = [sample for sample in window if sample.method != "GET"]
         stats = cls(
             start=start,
             end=end,
             requests=len(window),
             failures=sum(sample.failed for sample in window),
+            unavailable=sum(sample.failed and sample.status == 503 for sample in window),
+            failed_gets=sum(sample.failed and sample.method == "GET" for sample in window),
+            writes=len(writes),
+            failed_writes=sum(sample.failed and sample.status != 503 for sample in writes),
             p50=percentile(latencies, 0.50),
             p95=percentile(latencies, 0.95),
             p99=percentile(latencies, 0.99),
+            max=latencies[-1] if latencies else 0.0,
+            max_write=max((sample.ms for sample in writes), default=0.0),
         )
         for sample in window:
             stats.reads.update(dict(sample.reads))
@@ -106,9 +129,15 @@ class Stats:
             "requests": self.requests,
             "rps": round(self.rps, 1),
             "failures": self.failures,
+            "unavailable_503": self.unavailable,
+            "failed_gets": self.failed_gets,
             "p50_ms": round(self.p50, 1),
             "p95_ms": round(self.p95, 1),
             "p99_ms": round(self.p99, 1),
+            "max_ms": round(self.max, 1),
+            "writes": self.writes,
+            "failed_writes": self.failed_writes,
+            "max_write_ms": round(self.max_write, 1),
             "reads": dict(sorted(self.reads.items())),
             "read_shares": {alias: round(share, 4) for alias, share in self.read_shares.items()},
             "cache_hit_ratio": (

@@ -20,12 +20,15 @@ CACHE = MappingProxyType({"PERF_PAGE_CACHE": "1", "PERF_DATA_CACHE": "1"})
 @dataclass(frozen=True)
 class Event:
     """At ``at`` (a fraction of the measured run) call ``action(replica)`` on the stack; the
-    requests that complete from then on belong to the phase named ``phase``."""
+    requests that complete from then on belong to the phase named ``phase``. ``undo`` names the
+    stack's action that puts things back, called when the run ends whatever happened (so an
+    interrupted run leaves no replica killed); it must be harmless when nothing is left to undo."""
 
     at: float
     action: str
     replica: int
     phase: str
+    undo: str = ""
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,7 @@ class Suite:
 
 # Replica 1 crashes (immediate stop) a third of the way in and comes back at two thirds.
 REPLICA1_CRASH = (
-    Event(at=1 / 3, action="kill_replica", replica=1, phase="replica 1 down"),
+    Event(at=1 / 3, action="kill_replica", replica=1, phase="replica 1 down", undo="start_replica"),
     Event(at=2 / 3, action="start_replica", replica=1, phase="replica 1 restarted"),
 )
 

@@ -35,13 +35,15 @@ class Section:
 def database_nodes() -> dict[str, Any]:
     """Each node's role, state, lag and counts, as this process sees them."""
     config = get_config()
+    states = health.snapshot(topology.nodes())
+    primary_server = next(s["server"] for s in states if s["name"] == topology.primary())
     nodes = []
-    for state in health.snapshot(topology.nodes()):
+    for state in states:
         engine = connections.settings.get(state["name"], {}).get("ENGINE", "?")
         nodes.append(
             {
                 **state,
-                "role": topology.role(state["name"]),
+                "role": role(state["name"], primary_server),
                 "engine": engine.rsplit(".", 1)[-1],
                 "state": node_state(state),
             }
@@ -59,6 +61,17 @@ def database_nodes() -> dict[str, Any]:
             )
         },
     }
+
+
+def role(node: str, primary_server: str) -> str:
+    """The node's role; a replica alias whose server is where the primary is now was promoted
+    (its reads go to the primary until DATABASE_REPLICA_URLS changes)."""
+    if node != topology.primary() and primary_server and node in connections.settings:
+        address = topology.address(node)
+        own = ":".join(topology.first(address.get(part, "")) for part in ("host", "port"))
+        if own == primary_server:
+            return "promoted: the primary now"
+    return topology.role(node)
 
 
 def node_state(state: dict[str, Any]) -> str:

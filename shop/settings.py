@@ -11,10 +11,9 @@ https://docs.djangoproject.com/en/5.2/ref/settings/
 import os
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from perf.db.databases import replicated_databases
+from perf.db.databases import parse_url, replicated_databases
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -102,19 +101,21 @@ TEMPLATES = [
 # Databases
 # DATABASE_URL is the primary; DATABASE_REPLICA_URLS (comma-separated) become replica1, replica2...
 # Their PostgreSQL nodes run on perf's failover backend; PERF_DB_FAILOVER=libpq switches to the
-# benchmark's baseline, Django's stock backend with libpq multi-host strings.
+# benchmark's baseline, Django's stock backend with libpq multi-host strings. DATABASE_URL may list
+# every node (postgres://user@h1:5432,h2:5432/shop?target_session_attrs=read-write): libpq then
+# connects to whichever is primary, so the shop follows a promotion (docs/chaos.md).
 # docs/replicas-and-failover.md
 # ------------------------------------------------------------------------------------------------
 CONN_MAX_AGE = int(os.environ.get("CONN_MAX_AGE", "60"))
 
 DATABASES = replicated_databases(
-    dj_database_url.parse(
+    parse_url(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=CONN_MAX_AGE,
         conn_health_checks=True,
     ),
     [
-        dj_database_url.parse(url, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)
+        parse_url(url, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)
         for url in env_list("DATABASE_REPLICA_URLS")
     ],
     failover=os.environ.get("PERF_DB_FAILOVER") or "backend",

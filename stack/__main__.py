@@ -1,5 +1,6 @@
 """
-``python -m stack up|down|status|env|kill-replica N|start-replica N``: the native stack.
+``python -m stack up|down|status|env|kill-replica N|start-replica N|promote-replica N|rejoin NODE``:
+the native stack.
 
 PostgreSQL primary on 127.0.0.1:25432, replicas on 25433 and 25434, Redis on 26379, data under
 ``var/stack/``. ``env`` prints the shell exports that point the shop at it (``make serve`` and the
@@ -12,6 +13,7 @@ import sys
 
 from stack.cluster import NATIVE_DIRECTORY, native_stack
 from stack.exceptions import StackError
+from stack.promotion import promote, rejoin
 from stack.status import format_status, stack_status
 
 
@@ -53,6 +55,26 @@ def start_replica(arguments: argparse.Namespace) -> None:
     print(f"replica{arguments.number} started.")
 
 
+def promote_replica(arguments: argparse.Namespace) -> None:
+    stack = native_stack()
+    old = stack.primary
+    promote(stack, stack.replica(arguments.number))
+    print(
+        f"replica{arguments.number} is the primary now; {old.name} is fenced (stopped, and "
+        f"refuses to start). Bring it back as a standby: python -m stack rejoin {old.name}"
+    )
+
+
+def rejoin_node(arguments: argparse.Namespace) -> None:
+    stack = native_stack()
+    node = next((node for node in stack.nodes if node.name == arguments.node), None)
+    if node is None:
+        names = ", ".join(node.name for node in stack.nodes)
+        raise StackError(f"There is no node {arguments.node!r}: the nodes are {names}.")
+    rejoin(stack, node)
+    print(f"{node.name} is a standby of {stack.primary.name} again.")
+
+
 COMMANDS = {
     "up": (up, "start the stack, creating it the first time"),
     "down": (down, "stop every server of the stack"),
@@ -60,6 +82,8 @@ COMMANDS = {
     "env": (env, "shell exports that point the shop at the stack"),
     "kill-replica": (kill_replica, "crash replica N (immediate stop)"),
     "start-replica": (start_replica, "start replica N again"),
+    "promote-replica": (promote_replica, "make replica N the primary; fence the old one"),
+    "rejoin": (rejoin_node, "make a fenced node a standby of the primary again"),
 }
 
 
@@ -75,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
         command.set_defaults(handler=handler)
         if name.endswith("-replica"):
             command.add_argument("number", type=int, metavar="N", help="1 or 2")
+        if name == "rejoin":
+            command.add_argument("node", metavar="NODE", help="primary, replica1 or replica2")
     arguments = parser.parse_args(argv)
     try:
         arguments.handler(arguments)

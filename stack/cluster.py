@@ -20,8 +20,8 @@ from stack import postgres, redis
 from stack.account import server_account
 from stack.binaries import find_binaries
 from stack.exceptions import StackError
-from stack.ports import StackPorts, ensure_free
-from stack.postgres import PostgresNode
+from stack.ports import HOST, StackPorts, ensure_free
+from stack.postgres import SUPERUSER, PostgresNode
 from stack.redis import RedisNode
 
 DATABASE = "shop"
@@ -41,7 +41,7 @@ class Stack:
         self.directory = directory.resolve()
         self.ports = ports
         shared_dir = self.directory / "shared"
-        self.primary = PostgresNode(
+        self.first_primary = PostgresNode(
             "primary",
             self.directory / "primary",
             ports.primary,
@@ -80,13 +80,31 @@ class Stack:
 
     @property
     def nodes(self) -> list[PostgresNode]:
-        return [self.primary, *self.replicas]
+        return [self.first_primary, *self.replicas]
+
+    @property
+    def primary(self) -> PostgresNode:
+        """The node that is primary now: the first one, until a replica is promoted
+        (``stack.promotion``); then the one whose data directory is no standby's and not fenced."""
+        for node in self.nodes:
+            if node.initialised and not node.is_standby and not node.fenced:
+                return node
+        return self.first_primary
+
+    @property
+    def standbys(self) -> list[PostgresNode]:
+        """Every node but the primary and the fenced ones, in port order."""
+        primary = self.primary
+        return [node for node in self.nodes if node is not primary and not node.fenced]
 
     # -- URLs ------------------------------------------------------------------------------------
 
     @property
     def database_url(self) -> str:
-        return self.primary.url(DATABASE)
+        """Every node, the first primary first, with ``target_session_attrs=read-write``: libpq
+        connects to whichever node is primary now, so the shop follows a promotion."""
+        hosts = ",".join(f"{HOST}:{node.port}" for node in self.nodes)
+        return f"postgres://{SUPERUSER}@{hosts}/{DATABASE}?target_session_attrs=read-write"
 
     @property
     def replica_urls(self) -> list[str]:
@@ -118,18 +136,19 @@ class Stack:
         self._check_ports()
         with ThreadPoolExecutor(max_workers=len(self.replicas) + 1) as pool:
             redis_started = pool.submit(self.redis.start)
-            if not self.primary.initialised:
+            primary = self.primary
+            if not primary.initialised:
                 slots = [replica.name for replica in self.replicas]
-                self.primary.initialise_primary(database=DATABASE, replica_slots=slots)
-            self.primary.start()
-            for started in [pool.submit(self._start_replica, r) for r in self.replicas]:
+                primary.initialise_primary(database=DATABASE, replica_slots=slots)
+            primary.start()
+            for started in [pool.submit(self._start_replica, r) for r in self.standbys]:
                 started.result()
             redis_started.result()
         self.up_seconds = time.monotonic() - began
 
     def down(self, *, mode: str = "fast") -> None:
         """Stop every server that runs; nothing is left behind. Harmless when nothing runs."""
-        for node in [*self.replicas, self.primary]:
+        for node in [*self.standbys, self.primary]:
             node.stop(mode)
         self.redis.stop()
 
@@ -143,7 +162,7 @@ class Stack:
         for node in self.nodes:
             node.thaw()
         self._check_ports()
-        for replica in self.replicas:
+        for replica in self.standbys:
             replica.start()
         self.redis.start()
 
@@ -158,7 +177,10 @@ class Stack:
 
     def kill_replica(self, number: int) -> None:
         """Crash a replica (immediate stop: no checkpoint, as if the machine died)."""
-        self.replica(number).stop(mode="immediate")
+        replica = self.replica(number)
+        if replica is self.primary:
+            raise StackError(f"{replica.name} is the primary now (it was promoted).")
+        replica.stop(mode="immediate")
 
     def start_replica(self, number: int) -> None:
         self._start_replica(self.replica(number))
@@ -195,7 +217,7 @@ class Stack:
         with self.primary.connect() as primary:
             target = primary.execute("SELECT pg_current_wal_lsn()").fetchone()[0]
         deadline = time.monotonic() + timeout
-        for replica in self.replicas:
+        for replica in self.standbys:
             if replica.frozen or replica.pid is None:
                 continue
             with replica.connect() as connection:

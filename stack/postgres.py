@@ -11,6 +11,7 @@ import contextlib
 import os
 import shutil
 import signal
+import subprocess
 from pathlib import Path
 
 import psycopg
@@ -19,14 +20,20 @@ from stack.account import ServerAccount
 from stack.binaries import Binaries
 from stack.exceptions import PortInUse, StackError
 from stack.ports import HOST, ensure_free
-from stack.processes import children, live_pid, run, tail
+from stack.processes import children, kill_tree, live_pid, run, tail
 
 SCRIPTS_DIR = Path(__file__).resolve().parent.parent / "docker" / "postgres"
-SCRIPTS = (SCRIPTS_DIR / "primary-init.sh", SCRIPTS_DIR / "replica-bootstrap.sh")
+SCRIPTS = tuple(
+    SCRIPTS_DIR / name
+    for name in ("primary-init.sh", "replica-bootstrap.sh", "promote.sh", "follow.sh")
+)
 SUPERUSER = "postgres"
 REPLICATION_USER = "replicator"
 # Loopback connections are trusted (initdb --auth=trust), so this only satisfies the script.
 REPLICATION_PASSWORD = "replicator"
+# In a node's directory, beside its data: the node was a primary and another one has been
+# promoted, so it must never start as it is (it would take writes the new primary never sees).
+FENCE_FILE = "FENCED"
 
 
 class PostgresNode:
@@ -65,6 +72,16 @@ class PostgresNode:
     @property
     def initialised(self) -> bool:
         return (self.data_dir / "PG_VERSION").is_file()
+
+    @property
+    def is_standby(self) -> bool:
+        """Whether the data directory is a standby's (``standby.signal``, which a promotion
+        removes), running or not."""
+        return (self.data_dir / "standby.signal").is_file()
+
+    @property
+    def fenced(self) -> bool:
+        return (self.directory / FENCE_FILE).is_file()
 
     @property
     def pid(self) -> int | None:
@@ -111,11 +128,53 @@ class PostgresNode:
         script = [str(self.shared_dir / "replica-bootstrap.sh")]
         self._run(script, env=env, what=f"replica-bootstrap.sh for {self.name}")
 
+    def promote(self, *, replica_slots: list[str]) -> None:
+        """End recovery with the shared promote.sh, creating the slots of the standbys that will
+        follow this node."""
+        env = self._script_env(PGHOST=HOST, PGPORT=str(self.port), PGUSER=SUPERUSER)
+        env["REPLICA_SLOTS"] = " ".join(replica_slots)
+        self._run([str(self.shared_dir / "promote.sh")], env=env, what=f"promoting {self.name}")
+
+    def follow(self, primary: "PostgresNode") -> None:
+        """Stream from ``primary`` from now on (follow.sh: a new primary_conninfo, a reload)."""
+        env = self._script_env(PGHOST=HOST, PGPORT=str(self.port), PGUSER=SUPERUSER)
+        script = [str(self.shared_dir / "follow.sh"), HOST, str(primary.port)]
+        self._run(script, env=env, what=f"pointing {self.name} at {primary.name}")
+
+    def fence(self, reason: str) -> None:
+        """Stop the server and keep it from starting again as it is (see ``FENCE_FILE``)."""
+        self.stop()
+        (self.directory / FENCE_FILE).write_text(reason + "\n")
+
+    def unfence(self) -> None:
+        (self.directory / FENCE_FILE).unlink(missing_ok=True)
+
+    def checkpoint_lsn(self) -> str:
+        """The latest checkpoint's WAL position from pg_controldata: on a server stopped cleanly,
+        its shutdown checkpoint, the last record it wrote."""
+        result = subprocess.run(
+            [self.binaries.postgres("pg_controldata"), str(self.data_dir)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "LC_ALL": "C"},
+        )
+        for line in result.stdout.splitlines():
+            if line.startswith("Latest checkpoint location:"):
+                return line.split(":", 1)[1].strip()
+        raise StackError(f"pg_controldata did not report {self.name}'s latest checkpoint.")
+
     def start(self, **settings: str) -> None:
         """Start the server unless it already runs; wait until it accepts connections.
         ``settings`` are passed on the command line, over the configuration files."""
         if self.pid is not None:
             return
+        if self.fenced:
+            raise StackError(
+                f"{self.name} is fenced: {(self.directory / FENCE_FILE).read_text().strip()} "
+                f"Bring it back as a standby of the new primary with `python -m stack rejoin "
+                f"{self.name}` (a fresh base backup)."
+            )
         ensure_free(self.port, self.description)
         settings = {"port": str(self.port), "listen_addresses": HOST, **settings}
         options = " ".join(f"-c {name}={value}" for name, value in settings.items())
@@ -157,6 +216,14 @@ class PostgresNode:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGCONT)
         self._frozen_pids = []
+        self.frozen = False
+
+    def crash(self) -> None:
+        """SIGKILL the postmaster and every backend, as when the machine dies: no shutdown, no
+        message to clients; the next start recovers from the WAL."""
+        pid = self.pid
+        if pid is not None:
+            kill_tree(pid)
         self.frozen = False
 
     def _run(self, argv: list[str], *, what: str, env: dict[str, str] | None = None) -> None:

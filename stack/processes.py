@@ -1,7 +1,11 @@
-"""Running the server commands, and telling a live server's pid file from a crash's stale one."""
+"""Running the server commands, telling a live server's pid file from a crash's stale one, and
+killing a server's whole process tree (the faults of the tests and of `make chaos`)."""
 
+import contextlib
 import os
+import signal
 import subprocess
+import time
 from pathlib import Path
 
 from stack.exceptions import StackError
@@ -60,13 +64,46 @@ def tail(path: Path, lines: int = 15) -> str:
 
 def children(pid: int) -> list[int]:
     """The pids of the processes whose parent is ``pid`` (a postmaster's backends)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            # The command may hold spaces and parentheses: the parent's pid follows the last ")".
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (FileNotFoundError, ProcessLookupError, IndexError):
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
+    return [
+        int(entry.name)
+        for entry in Path("/proc").iterdir()
+        if entry.name.isdigit() and (stat := _stat(int(entry.name))) and stat[1] == pid
+    ]
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants, parents before children (from /proc)."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (stat := _stat(int(entry.name))):
+            parents.setdefault(stat[1], []).append(int(entry.name))
+    tree, index = [pid], 0
+    while index < len(tree):
+        tree += parents.get(tree[index], [])
+        index += 1
+    return tree
+
+
+def kill_tree(pid: int, timeout: float = 10.0) -> None:
+    """SIGKILL ``pid`` and every descendant, as when the machine dies, and wait until each has
+    exited (its sockets closed: a zombie has released them). The tree is listed first: a killed
+    parent's children are handed to init."""
+    tree = process_tree(pid)
+    for member in tree:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(member, signal.SIGKILL)
+    deadline = time.monotonic() + timeout
+    while any((stat := _stat(member)) and stat[0] != "Z" for member in tree):
+        if time.monotonic() > deadline:
+            raise StackError(f"Processes of {pid} still alive {timeout:g} s after SIGKILL.")
+        time.sleep(0.01)
+
+
+def _stat(pid: int) -> tuple[str, int] | None:
+    """The process' state letter and parent pid, or None when it is gone."""
+    try:
+        # The command may hold spaces and parentheses: the fields after its last ")" are fixed.
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return fields[0], int(fields[1])
+    except (OSError, IndexError, ValueError):
+        return None

@@ -38,7 +38,11 @@ class NodeStatus:
 def stack_status(stack: Stack) -> list[NodeStatus]:
     streaming, slots = _replication_from_primary(stack.primary)
     statuses = [_postgres_status(stack.primary, "primary", "-")]
-    for replica in stack.replicas:
+    for node in stack.nodes:
+        if node.fenced:
+            rejoin = f"python -m stack rejoin {node.name}"
+            statuses.append(NodeStatus(node.name, node.port, "fenced", "stopped", rejoin))
+    for replica in stack.standbys:
         if replica.name in streaming:
             state, lag_bytes, lag_seconds = streaming[replica.name]
             # A standby that has just connected has replayed nothing yet: no lag to tell.

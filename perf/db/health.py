@@ -43,6 +43,8 @@ class NodeHealth:
     # When (wall clock) the node last went up or down, or its cooldown restarted, as far as this
     # process knows: the newer of its own finding and the other processes' wins.
     changed_at: float = 0.0
+    # The host:port a connection to the node last reached: where a multi-host primary is now.
+    server: str = ""
     lag_bytes: int | None = None
     lag_seconds: float | None = None
     lagging: bool = False
@@ -98,10 +100,11 @@ def try_acquire(name: str) -> bool:
         return True
 
 
-def record_connected(name: str) -> None:
+def record_connected(name: str, server: str = "") -> None:
     with _lock:
         node = _node(name)
         node.probing = False
+        node.server = server or node.server
         if node.up:
             return
         node.up = True

@@ -49,13 +49,16 @@ def candidates(alias: str) -> list[str]:
 
 def address(node: str) -> dict[str, str]:
     """The connection parameters that differ between the nodes of one cluster (the database
-    name is the same on every node of a streaming cluster, so it is not among them)."""
+    name is the same on every node of a streaming cluster, so it is not among them). A node
+    given as several hosts keeps them all, with its ``target_session_attrs``: a primary listed
+    with its standbys and ``read-write`` is reached wherever it is after a promotion."""
     settings_dict = connections.settings[node]
     params = {
-        "host": first(settings_dict["HOST"]),
-        "port": first(str(settings_dict["PORT"] or "")),
+        "host": settings_dict["HOST"],
+        "port": str(settings_dict["PORT"] or ""),
         "user": settings_dict["USER"],
         "password": settings_dict["PASSWORD"],
+        "target_session_attrs": settings_dict.get("OPTIONS", {}).get("target_session_attrs"),
     }
     return {key: value for key, value in params.items() if value}
 
@@ -66,7 +69,8 @@ def node_at(host: str | None, port: int | str | None) -> str | None:
     the libpq baseline lists each replica's own host first for that reason."""
     for node in nodes():
         known = address(node)
-        if known.get("host") == host and known.get("port", "5432") == str(port):
+        known_port = first(known.get("port", "")) or "5432"
+        if first(known.get("host", "")) == host and known_port == str(port):
             return node
     return None
 

@@ -190,8 +190,12 @@ def test_env_prints_the_exports_that_point_the_shop_at_the_stack(native, capsys)
     code, out, _ = run(capsys, "env")
 
     assert code == 0
+    every_node = ",".join(
+        f"127.0.0.1:{port}" for port in [native.ports.primary, *native.ports.replicas]
+    )
     assert out.splitlines() == [
-        f"export DATABASE_URL=postgres://postgres@127.0.0.1:{native.ports.primary}/shop",
+        f"export DATABASE_URL='postgres://postgres@{every_node}/shop"
+        "?target_session_attrs=read-write'",
         "export DATABASE_REPLICA_URLS="
         + ",".join(f"postgres://postgres@127.0.0.1:{port}/shop" for port in native.ports.replicas),
         f"export REDIS_URL=redis://127.0.0.1:{native.ports.redis}/0",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from perf.db.databases import FAILOVER_ENGINE, STOCK_ENGINE, replicated_databases
+from perf.db.databases import FAILOVER_ENGINE, STOCK_ENGINE, parse_url, replicated_databases
 
 
 def node(port: int, engine: str = STOCK_ENGINE) -> dict:
@@ -67,3 +67,20 @@ def test_the_settings_pick_the_strategy_from_perf_db_failover(strategy, engine):
         check=True,
     ).stdout
     assert json.loads(output) == [engine, ["replica1"]]
+
+
+def test_a_multi_host_url_keeps_every_host_for_libpq_to_find_the_primary():
+    entry = parse_url(
+        "postgres://shop:secret@db-primary:5432,db-replica1,10.0.0.3:5433/shop"
+        "?target_session_attrs=read-write",
+        conn_max_age=60,
+    )
+    assert entry["HOST"] == "db-primary,db-replica1,10.0.0.3"
+    assert entry["PORT"] == "5432,5432,5433"
+    assert (entry["USER"], entry["PASSWORD"], entry["NAME"]) == ("shop", "secret", "shop")
+    assert entry["OPTIONS"] == {"target_session_attrs": "read-write"}
+    assert entry["CONN_MAX_AGE"] == 60
+
+
+def test_a_single_host_url_is_parsed_as_dj_database_url_does():
+    assert parse_url("postgres://shop@db:5433/shop")["PORT"] == 5433

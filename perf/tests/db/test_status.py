@@ -56,6 +56,20 @@ def test_staff_get_the_same_data_as_json(client, replica_groups, health_by_hand)
     assert nodes["replica2"]["state"] == "up"
 
 
+@pytest.mark.stack
+def test_after_a_promotion_staff_see_which_replica_alias_is_the_primary_now(
+    client, replica_groups, health_by_hand
+):
+    replica1 = settings.DATABASES["replica1"]
+    health.record_connected("default", server=f"{replica1['HOST']}:{replica1['PORT']}")
+    client.force_login(StaffFactory())
+    data = client.get(reverse("perf:status"), {"format": "json"}).json()
+    nodes = {node["name"]: node for node in data["databases"]["nodes"]}
+    assert nodes["default"]["server"] == f"{replica1['HOST']}:{replica1['PORT']}"
+    assert nodes["replica1"]["role"] == "promoted: the primary now"
+    assert nodes["replica2"]["role"] == "replica"
+
+
 def test_healthz_answers_without_touching_the_database_or_setting_cookies(
     client, django_assert_num_queries
 ):

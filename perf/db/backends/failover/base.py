@@ -96,7 +96,7 @@ class FailoverDatabaseWrapper(postgresql.DatabaseWrapper):
                 if node == nodes[-1] or not isinstance(error, postgresql.Database.Error):
                     raise
                 continue
-            health.record_connected(node)
+            health.record_connected(node, server=f"{connection.info.host}:{connection.info.port}")
             connection.node, connection.deadline = node, deadline_for(node)
             if self._failed_nodes:
                 from_node, reason = self._failed_nodes[-1], self._failure_reason
