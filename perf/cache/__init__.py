@@ -81,26 +81,24 @@ def data_cache() -> MultiLevelCache:
 @cache
 def page_cache() -> MultiLevelCache:
     """Pass-one HTML of the two-pass views."""
-    config = get_config()
-    return _build(
-        "page",
-        enabled=config["PAGE_CACHE"],
-        ttl=config["PAGE_TTL"],
-        l1_max_entries=config["PAGE_L1_MAX_ENTRIES"],
-    )
+    return _pages("page")
 
 
 @cache
 def process_page_cache() -> MultiLevelCache:
     """Pass-one HTML of the two-pass views whose pages stay in each process (``shared_pages =
     False``: search results), never in Redis (see ``process``)."""
+    return _pages("process-page", kind=ProcessCache)
+
+
+def _pages(name: str, *, kind: type[MultiLevelCache] = MultiLevelCache) -> MultiLevelCache:
     config = get_config()
     return _build(
-        "process-page",
+        name,
         enabled=config["PAGE_CACHE"],
         ttl=config["PAGE_TTL"],
         l1_max_entries=config["PAGE_L1_MAX_ENTRIES"],
-        kind=ProcessCache,
+        kind=kind,
     )
 
 
