@@ -78,6 +78,10 @@ serve: stack-up ## gunicorn (DEBUG=False) on the native stack at http://127.0.0.
 	eval "$$($(PY) -m stack env)" && PYTHON=$(PY) SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 \
 		docker/web/start.sh
 
+.PHONY: compose-test
+compose-test: venv ## docker-compose.yml for real: images built without a registry, up, a journey, replica faults under load, down
+	$(VENV)/bin/pytest --compose stack/tests/compose
+
 .PHONY: bench failover-demo chaos
 bench: venv ## Locust scenarios side by side on the native stack (DURATION=60 s each); report in loadtests/results/latest
 	$(PY) -m loadtests.bench --suite bench

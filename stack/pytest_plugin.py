@@ -11,6 +11,10 @@ killed session is swept up by the next.
 ``--embedded`` starts nothing: SQLite and the local-memory cache. Tests marked ``stack`` need
 the real servers, so under ``--embedded`` they fail (the caller deselects them with
 ``-m "not stack"``); they never skip.
+
+Tests marked ``compose`` bring docker-compose.yml up in real containers: they run with
+``--compose`` (``make compose-test``), which runs nothing else and starts no throwaway stack, and
+are deselected otherwise (pytest's summary counts them).
 """
 
 import atexit
@@ -42,6 +46,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="Run on SQLite and the local-memory cache, without starting the stack "
         '(deselect the stack tests with -m "not stack").',
     )
+    parser.addoption(
+        "--compose",
+        action="store_true",
+        help="Run the compose tests only (make compose-test): build the images, bring "
+        "docker-compose.yml up, run a journey and replica faults, take it down.",
+    )
 
 
 @pytest.hookimpl(wrapper=True)
@@ -54,7 +64,7 @@ def pytest_load_initial_conftests(
     # Development settings (plain HTTP, static files from the source tree, the demo key); the
     # tests run with DEBUG off all the same, as pytest-django sets it.
     os.environ.setdefault("DEBUG", "True")
-    if options.embedded:
+    if options.embedded or options.compose:
         for name in STACK_ENVIRON:
             os.environ.pop(name, None)
         return (yield)
@@ -68,7 +78,20 @@ def pytest_load_initial_conftests(
         raise
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With --compose, only the compose tests; without it, all but them."""
+    compose = config.getoption("compose")
+    kept, deselected = [], []
+    for item in items:
+        (kept if bool(item.get_closest_marker("compose")) == compose else deselected).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+
+
 def pytest_report_header(config: pytest.Config) -> str | None:
+    if config.getoption("compose"):
+        return "stack: docker-compose.yml in containers (--compose)"
     stack = config.stash.get(STACK_KEY, None)
     if stack is None:
         return "stack: none (--embedded: SQLite and the local-memory cache)"

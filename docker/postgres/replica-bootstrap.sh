@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
-# Makes an empty data directory a hot standby of the primary, then runs the given command, if any.
+# Makes an empty data directory a hot standby of the primary; the caller then starts the server.
 #
-# Compose uses it as the replica's entrypoint, with the image's `docker-entrypoint.sh postgres` as
-# the command (the image finds a data directory and just starts the server); the native stack
-# (python -m stack) runs it without a command and starts the server itself. A data directory that
-# is already a standby is left alone, so a restarted replica resumes from its slot.
+# The compose image's entrypoint.sh runs it on a replica's first start, the native stack
+# (python -m stack) before it first starts a replica. A data directory that is already a
+# standby is left alone, so a restarted replica resumes from its slot.
 #
 # Environment:
 #   PGDATA                the data directory to fill
@@ -19,14 +18,6 @@ set -euo pipefail
 : "${PGDATA:?PGDATA must name the data directory}"
 : "${PRIMARY_HOST:?PRIMARY_HOST must name the primary}"
 : "${SLOT_NAME:?SLOT_NAME must name the replication slot of this standby}"
-
-if [ "$(id -u)" = 0 ]; then
-    # In the container: hand the volume to postgres and carry on as that user, as the image does.
-    mkdir -p "$PGDATA"
-    chown postgres:postgres "$PGDATA"
-    chmod 700 "$PGDATA"
-    exec gosu postgres "${BASH_SOURCE[0]}" "$@"
-fi
 
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
     export PGHOST="$PRIMARY_HOST" PGPORT="${PRIMARY_PORT:-5432}"
@@ -46,8 +37,4 @@ hot_standby = on
 hot_standby_feedback = on
 cluster_name = '${CLUSTER_NAME:-$SLOT_NAME}'
 CONF
-fi
-
-if [ "$#" -gt 0 ]; then
-    exec "$@"
 fi

@@ -1,6 +1,8 @@
-"""docker-compose.yml is wired as the docs promise: no engine runs here, so the file is parsed."""
+"""docker-compose.yml and its images are wired as the docs promise. The file is parsed here;
+``make compose-test`` (stack/tests/compose/) runs it in real containers."""
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,23 +15,27 @@ from stack import postgres, redis
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 COMPOSE = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
+DOCKER_DIR = BASE_DIR / "docker"
 
 
-def bind_mounts(service: dict) -> dict[str, Path]:
-    """Container path -> host path of each bind mount (named volumes left out)."""
-    mounts = {}
-    for volume in service.get("volumes", []):
-        source, target = volume.split(":")[:2]
-        if source.startswith("."):
-            mounts[target] = (BASE_DIR / source).resolve()
-    return mounts
+def build_of(service: dict) -> tuple[Path, str | None]:
+    """The service's build context and target."""
+    build = service["build"]
+    if isinstance(build, str):
+        return BASE_DIR / build, None
+    return BASE_DIR / build["context"], build.get("target")
 
 
-def host_path(service: dict, container_path: str) -> Path:
-    for target, source in bind_mounts(service).items():
-        if container_path == target or container_path.startswith(target + "/"):
-            return source / os.path.relpath(container_path, target)
-    raise AssertionError(f"{container_path} is not mounted from the repository")
+def dockerfile_stage(context: Path, target: str | None) -> list[str]:
+    """The instructions of the Dockerfile's ``target`` stage (the last one without a target),
+    continuation lines joined."""
+    text = re.sub(r"\\\n\s*", " ", (context / "Dockerfile").read_text())
+    stages = re.split(r"^FROM ", text, flags=re.MULTILINE)[1:]
+    for stage in stages:
+        if target is None or stage.split("\n", 1)[0].endswith(f" AS {target}"):
+            chosen = stage
+    lines = ("FROM " + chosen).splitlines()
+    return [line for line in lines if line.strip() and not line.startswith("#")]
 
 
 def test_compose_defines_the_databases_redis_web_and_locust():
@@ -42,6 +48,26 @@ def test_compose_defines_the_databases_redis_web_and_locust():
         "locust-master",
         "locust-worker",
     }
+
+
+@pytest.mark.parametrize("name", sorted(SERVICES))
+def test_every_image_is_built_here_from_debian(name):
+    context, target = build_of(SERVICES[name])
+    text = (context / "Dockerfile").read_text()
+
+    assert set(re.findall(r"^FROM (\S+)", text, flags=re.MULTILINE)) <= {
+        "debian:bookworm-slim",
+        "python",
+    }
+    assert target is None or f" AS {target}\n" in text
+
+
+def test_services_sharing_an_image_build_it_alike():
+    builds = {}
+    for service in SERVICES.values():
+        builds.setdefault(service["image"], []).append(build_of(service))
+
+    assert all(len(set(found)) == 1 for found in builds.values()), builds
 
 
 @pytest.mark.parametrize("name", sorted(SERVICES))
@@ -71,39 +97,81 @@ def test_services_wait_for_what_they_need_to_be_healthy(name, waits_for):
     assert {condition["condition"] for condition in depends_on.values()} == {"service_healthy"}
 
 
-@pytest.mark.parametrize("name", sorted(SERVICES))
-def test_every_file_a_service_mounts_exists(name):
-    for source in bind_mounts(SERVICES[name]).values():
-        assert source.exists(), source
+def test_the_database_image_runs_the_scripts_the_native_stack_runs():
+    context, _ = build_of(SERVICES["db-primary"])
+    copied = [line for line in dockerfile_stage(context, None) if line.startswith("COPY ")]
+    entrypoint = (context / "entrypoint.sh").read_text()
+
+    assert context == postgres.SCRIPTS_DIR
+    assert all(script.name in copied[0].split() for script in postgres.SCRIPTS)
+    assert "\n    PGUSER=postgres primary-init.sh\n" in entrypoint
+    assert "replica) replica-bootstrap.sh ;;" in entrypoint
+    assert SERVICES["db-primary"]["command"] == ["primary"]
+    assert SERVICES["db-replica1"]["command"] == SERVICES["db-replica2"]["command"] == ["replica"]
 
 
-def test_containers_run_the_scripts_the_native_stack_runs():
-    primary, replica = SERVICES["db-primary"], SERVICES["db-replica1"]
-    init_script = host_path(primary, "/docker-entrypoint-initdb.d/10-primary-init.sh")
-    bootstrap = host_path(replica, replica["entrypoint"][0])
+def test_the_redis_image_runs_the_native_stacks_config():
+    context, _ = build_of(SERVICES["redis"])
+    stage = dockerfile_stage(context, None)
 
-    assert init_script == postgres.SCRIPTS_DIR / "primary-init.sh"
-    assert bootstrap == postgres.SCRIPTS_DIR / "replica-bootstrap.sh"
-    assert os.access(bootstrap, os.X_OK)
-    assert host_path(SERVICES["redis"], SERVICES["redis"]["command"][1]) == redis.CONFIG_FILE
+    assert context / "redis.conf" == redis.CONFIG_FILE
+    assert "COPY redis.conf /etc/redis/shop.conf" in stage
+    assert any(line.startswith('CMD ["redis-server", "/etc/redis/shop.conf"') for line in stage)
+
+
+def test_web_image_starts_with_the_script_make_serve_runs():
+    stage = dockerfile_stage(*build_of(SERVICES["web"]))
+
+    assert stage[-1] == 'CMD ["docker/web/start.sh"]'
+    assert os.access(DOCKER_DIR / "web" / "start.sh", os.X_OK)
 
 
 def test_locust_runs_the_project_locustfile_under_the_bench_profile_only():
     for name in ("locust-master", "locust-worker"):
         service = SERVICES[name]
-        locustfile = Path(service["working_dir"], service["command"][1])
+        stage = dockerfile_stage(*build_of(service))
 
         assert service["profiles"] == ["bench"]
-        assert host_path(service, str(locustfile)).is_file()
+        assert "COPY loadtests loadtests" in stage
+        assert service["command"][:2] == ["-f", "loadtests/locustfile.py"]
     assert not any("profiles" in SERVICES[name] for name in SERVICES if "locust" not in name)
 
 
-def test_web_image_starts_with_the_script_make_serve_runs():
-    dockerfile = (BASE_DIR / "Dockerfile").read_text()
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [
+        ("db-primary", "/var/lib/postgresql/data"),
+        ("db-replica1", "/var/lib/postgresql/data"),
+        ("db-replica2", "/var/lib/postgresql/data"),
+        # The generated SECRET_KEY (sessions) and the product images.
+        ("web", "/app/var"),
+    ],
+)
+def test_what_must_outlive_a_container_is_on_a_named_volume(name, path):
+    volumes = dict(volume.split(":", 1) for volume in SERVICES[name]["volumes"])
 
-    assert 'CMD ["docker/web/start.sh"]' in dockerfile
-    assert os.access(BASE_DIR / "docker" / "web" / "start.sh", os.X_OK)
-    assert SERVICES["web"]["build"] == "."
+    assert {target: source for source, target in volumes.items()}[path] in COMPOSE["volumes"]
+
+
+def test_the_shop_is_published_on_loopback_at_a_port_of_the_users_choosing():
+    assert SERVICES["web"]["ports"] == ["${WEB_HOST:-127.0.0.1}:${WEB_PORT:-8000}:8000"]
+    assert SERVICES["web"]["environment"]["SITE_URL"] == "http://localhost:${WEB_PORT:-8000}"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [*sorted(str(path.relative_to(BASE_DIR)) for path in DOCKER_DIR.rglob("*.sh")), ".ci/run"],
+)
+def test_scripts_keep_lf_endings_in_any_checkout(path):
+    attributes = subprocess.run(
+        ["git", "check-attr", "eol", "--", path],
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert attributes.stdout.strip() == f"{path}: eol: lf"
 
 
 def test_docker_compose_validates_the_file():

@@ -37,3 +37,10 @@ def test_killed_replica_catches_up_after_restart(stack):
     stack.wait_for_replication()
 
     assert Group.objects.using("replica1").filter(name__startswith="written while").count() == 99
+
+
+def test_the_primary_caps_the_wal_a_slot_may_hold_back():
+    # A replica left stopped loses its slot past this, rather than fill the primary's disk.
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SHOW max_slot_wal_keep_size")
+        assert cursor.fetchone()[0] == "1GB"

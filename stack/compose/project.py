@@ -1,0 +1,130 @@
+"""
+``ComposeProject``: one Compose project of docker-compose.yml, under a name of its own.
+
+Compose v2 (``docker compose``) is used where it works, else Debian's docker-compose 1.29;
+``COMPOSE`` names another command. 1.29 has no ``up --wait``, so health is polled with ``docker
+inspect``, which both versions' containers answer alike.
+"""
+
+import json
+import os
+import shlex
+import subprocess
+import time
+from functools import cached_property
+from pathlib import Path
+
+import yaml
+
+from stack.exceptions import StackError
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+# Every service, the `bench` profile's too, so that each image is built and each container
+# is taken down.
+PROFILES = ("--profile", "bench")
+
+
+def compose_command() -> list[str]:
+    """``$COMPOSE``, else ``docker compose`` when the plugin answers, else ``docker-compose``."""
+    if os.environ.get("COMPOSE"):
+        return shlex.split(os.environ["COMPOSE"])
+    plugin = subprocess.run(["docker", "compose", "version"], capture_output=True, check=False)
+    return ["docker", "compose"] if plugin.returncode == 0 else ["docker-compose"]
+
+
+class ComposeProject:
+    """docker-compose.yml as project ``name``, with ``environ`` for the file's variables."""
+
+    def __init__(self, name: str, environ: dict[str, str]) -> None:
+        self.name = name
+        self.environ = {**os.environ, **environ}
+        self.command = [*compose_command(), "--project-name", name]
+
+    def run(self, *args: str, timeout: float = 600) -> str:
+        """Run a Compose subcommand; its output, or a StackError carrying it."""
+        argv = [*self.command, *args]
+        result = subprocess.run(
+            argv,
+            cwd=BASE_DIR,
+            env=self.environ,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        if result.returncode != 0:
+            output = (result.stdout + result.stderr).strip()
+            raise StackError(f"{shlex.join(argv)} failed ({result.returncode}):\n{output}")
+        return result.stdout
+
+    @cached_property
+    def config(self) -> dict:
+        """The file as Compose reads it: variables substituted, anchors merged."""
+        return yaml.safe_load(self.run(*PROFILES, "config"))
+
+    def up(self) -> None:
+        """Start the default services (not the `bench` profile), from images already built."""
+        self.run("up", "--detach", "--no-build")
+
+    def down(self) -> None:
+        """Remove the containers, the network and the volumes."""
+        self.run(*PROFILES, "down", "--volumes", "--remove-orphans", "--timeout", "10")
+
+    def container(self, service: str) -> str:
+        container_id = self.run("ps", "--all", "--quiet", service).strip()
+        if not container_id:
+            raise StackError(f"{service} has no container in project {self.name}.")
+        return container_id
+
+    def state(self, service: str) -> dict:
+        """``docker inspect``'s State of the service's container (Status, Health...)."""
+        output = docker("inspect", "--format", "{{json .State}}", self.container(service))
+        return json.loads(output)
+
+    def wait_healthy(self, services: list[str], timeout: float) -> float:
+        """Wait until every service's container reports healthy; the seconds it took. A
+        container that exits fails at once, with the end of its log."""
+        started = time.monotonic()
+        waiting = list(services)
+        while waiting:
+            for service in list(waiting):
+                state = self.state(service)
+                if state["Status"] == "exited":
+                    raise StackError(f"{service} exited:\n{self.logs(service, tail=40)}")
+                if state.get("Health", {}).get("Status") == "healthy":
+                    waiting.remove(service)
+            if waiting and time.monotonic() - started > timeout:
+                logs = "\n".join(self.logs(service, tail=20) for service in waiting)
+                raise StackError(f"Not healthy after {timeout:.0f} s: {waiting}\n{logs}")
+            time.sleep(0.5)
+        return time.monotonic() - started
+
+    def logs(self, service: str, *, tail: int | None = None) -> str:
+        options = ["--no-color"] + (["--tail", str(tail)] if tail else [])
+        return self.run("logs", *options, service)
+
+    def save_logs(self, path: Path) -> None:
+        """Every service's log, to read once the project is gone."""
+        path.write_text(self.run(*PROFILES, "logs", "--no-color"))
+
+    def psql(self, service: str, sql: str, *, database: str = "postgres") -> str:
+        """One value from ``sql`` run in the service's container, as its superuser."""
+        command = ["psql", "--no-psqlrc", "--tuples-only", "--no-align", "--dbname", database]
+        return self.run("exec", "-T", service, *command, "--command", sql).strip()
+
+    def leftovers(self) -> list[str]:
+        """Containers, volumes and networks the project still has."""
+        label = f"label=com.docker.compose.project={self.name}"
+        found = []
+        for kind in ("container", "volume", "network"):
+            listing = ["ls", "--all"] if kind == "container" else ["ls"]
+            names = docker(kind, *listing, "--quiet", "--filter", label).split()
+            found += [f"{kind} {name}" for name in names]
+        return found
+
+
+def docker(*args: str) -> str:
+    result = subprocess.run(["docker", *args], capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise StackError(f"docker {shlex.join(args)} failed: {result.stderr.strip()}")
+    return result.stdout
