@@ -62,6 +62,12 @@ class ComposeProject:
         """The file as Compose reads it: variables substituted, anchors merged."""
         return yaml.safe_load(self.run(*PROFILES, "config"))
 
+    @property
+    def services(self) -> list[str]:
+        """What ``up`` starts: the services outside any profile."""
+        services = self.config["services"]
+        return [name for name, service in services.items() if "profiles" not in service]
+
     def up(self) -> None:
         """Start the default services (not the `bench` profile), from images already built."""
         self.run("up", "--detach", "--no-build")
@@ -104,8 +110,9 @@ class ComposeProject:
         return self.run("logs", *options, service)
 
     def save_logs(self, path: Path) -> None:
-        """Every service's log, to read once the project is gone."""
-        path.write_text(self.run(*PROFILES, "logs", "--no-color"))
+        """Add every service's log to ``path``, to read once the containers are gone."""
+        with path.open("a") as logs:
+            logs.write(self.run(*PROFILES, "logs", "--no-color", "--timestamps"))
 
     def psql(self, service: str, sql: str, *, database: str = "postgres") -> str:
         """One value from ``sql`` run in the service's container, as its superuser."""

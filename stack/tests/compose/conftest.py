@@ -17,7 +17,6 @@ from stack.compose.project import BASE_DIR, ComposeProject
 from stack.compose.report import ComposeReport
 
 PROJECT = "shop-compose-test"
-SERVICES = ["db-primary", "db-replica1", "db-replica2", "redis", "web"]
 LOG_DIR = BASE_DIR / "var" / "compose-test"
 REPORT_KEY = pytest.StashKey[ComposeReport]()
 # Cold images, a seed of 2,000 products and the cache warm-up on 2 busy cores.
@@ -47,13 +46,13 @@ def compose(report: ComposeReport, web_port: int) -> Generator[ComposeProject]:
     project = ComposeProject(PROJECT, {"WEB_HOST": "127.0.0.1", "WEB_PORT": str(web_port)})
     report.compose = " ".join(project.command[:-2])
     project.down()
-    build_log = LOG_DIR / "build.log"
-    build_log.unlink(missing_ok=True)
-    report.build_seconds = build_images(project.config, build_log)
+    for log in ("build.log", "services.log"):
+        (LOG_DIR / log).unlink(missing_ok=True)
+    report.build_seconds = build_images(project.config, LOG_DIR / "build.log")
     started = time.monotonic()
     try:
         project.up()
-        project.wait_healthy(SERVICES, timeout=UP_TIMEOUT)
+        project.wait_healthy(project.services, timeout=UP_TIMEOUT)
         report.up_seconds = time.monotonic() - started
         yield project
     finally:

@@ -5,6 +5,7 @@ fails no request. Run by ``make compose-test`` (``pytest --compose``); the tests
 on one project, the last one takes it down.
 """
 
+import re
 import time
 import uuid
 
@@ -159,6 +160,23 @@ def test_a_replica_fault_under_load_fails_no_request(
 
     assert summary.failed == 0, [s for s in running.samples if not s.ok][:5]
     assert served_after > 0, f"{FAULTY} served no read in the {AFTER} s after it came back"
+
+
+def test_down_then_up_keeps_sessions_and_product_images(compose, base_url, shop_catalog, log_dir):
+    browser = Browser(base_url)
+    login = browser.form("/accounts/login/", "password")
+    browser.submit(login, "/accounts/login/", username="admin", password="admin")
+    image = re.search(r'src="(/media/[^"]+)"', browser.get(shop_catalog.products[0]).text)
+    assert image, "the product page shows no image"
+
+    compose.save_logs(log_dir / "services.log")
+    compose.run("down")
+    compose.up()
+    compose.wait_healthy(compose.services, timeout=300)
+
+    # Still logged in: the session outlived web's container, and so did the SECRET_KEY.
+    assert browser.path(browser.get("/perf/")) == "/perf/"
+    assert browser.get(image.group(1)).headers["Content-Type"].startswith("image/")
 
 
 def test_down_leaves_no_container_volume_or_network(compose, log_dir):
