@@ -38,7 +38,8 @@ class ComposeProject:
     def __init__(self, name: str, environ: dict[str, str]) -> None:
         self.name = name
         self.environ = {**os.environ, **environ}
-        self.command = [*compose_command(), "--project-name", name]
+        self.compose = compose_command()
+        self.command = [*self.compose, "--project-name", name]
 
     def run(self, *args: str, timeout: float = 600) -> str:
         """Run a Compose subcommand; its output, or a StackError carrying it."""

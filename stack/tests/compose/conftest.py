@@ -44,7 +44,7 @@ def compose(report: ComposeReport, web_port: int) -> Generator[ComposeProject]:
     """The project up and healthy, from fresh volumes; down (volumes too) afterwards."""
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     project = ComposeProject(PROJECT, {"WEB_HOST": "127.0.0.1", "WEB_PORT": str(web_port)})
-    report.compose = " ".join(project.command[:-2])
+    report.compose = " ".join(project.compose)
     project.down()
     for log in ("build.log", "services.log"):
         (LOG_DIR / log).unlink(missing_ok=True)
