@@ -69,36 +69,38 @@ class ComposeProject:
         services = self.config["services"]
         return [name for name, service in services.items() if "profiles" not in service]
 
-    def up(self) -> None:
-        """Start the default services (not the `bench` profile), from images already built."""
-        self.run("up", "--detach", "--no-build")
+    def up(self, *services: str, profiles: tuple[str, ...] = ()) -> None:
+        """Start ``services`` (by default, those outside any profile) and what they depend on,
+        from images already built."""
+        self.run(*profiles, "up", "--detach", "--no-build", *services)
 
     def down(self) -> None:
         """Remove the containers, the network and the volumes."""
         self.run(*PROFILES, "down", "--volumes", "--remove-orphans", "--timeout", "10")
 
-    def container(self, service: str) -> str:
-        container_id = self.run("ps", "--all", "--quiet", service).strip()
-        if not container_id:
+    def containers(self, service: str) -> list[str]:
+        """The ids of the service's containers (``deploy.replicas`` may make several)."""
+        ids = self.run(*PROFILES, "ps", "--all", "--quiet", service).split()
+        if not ids:
             raise StackError(f"{service} has no container in project {self.name}.")
-        return container_id
+        return ids
 
-    def state(self, service: str) -> dict:
-        """``docker inspect``'s State of the service's container (Status, Health...)."""
-        output = docker("inspect", "--format", "{{json .State}}", self.container(service))
-        return json.loads(output)
+    def states(self, service: str) -> list[dict]:
+        """``docker inspect``'s State of each of the service's containers (Status, Health...)."""
+        output = docker("inspect", "--format", "{{json .State}}", *self.containers(service))
+        return [json.loads(line) for line in output.splitlines()]
 
     def wait_healthy(self, services: list[str], timeout: float) -> float:
-        """Wait until every service's container reports healthy; the seconds it took. A
+        """Wait until every container of ``services`` reports healthy; the seconds it took. A
         container that exits fails at once, with the end of its log."""
         started = time.monotonic()
         waiting = list(services)
         while waiting:
             for service in list(waiting):
-                state = self.state(service)
-                if state["Status"] == "exited":
+                states = self.states(service)
+                if any(state["Status"] == "exited" for state in states):
                     raise StackError(f"{service} exited:\n{self.logs(service, tail=40)}")
-                if state.get("Health", {}).get("Status") == "healthy":
+                if all(state.get("Health", {}).get("Status") == "healthy" for state in states):
                     waiting.remove(service)
             if waiting and time.monotonic() - started > timeout:
                 logs = "\n".join(self.logs(service, tail=20) for service in waiting)
@@ -108,7 +110,7 @@ class ComposeProject:
 
     def logs(self, service: str, *, tail: int | None = None) -> str:
         options = ["--no-color"] + (["--tail", str(tail)] if tail else [])
-        return self.run("logs", *options, service)
+        return self.run(*PROFILES, "logs", *options, service)
 
     def save_logs(self, path: Path) -> None:
         """Add every service's log to ``path``, to read once the containers are gone."""

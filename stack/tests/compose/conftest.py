@@ -40,10 +40,18 @@ def web_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def compose(report: ComposeReport, web_port: int) -> Generator[ComposeProject]:
+def locust_port() -> int:
+    return free_loopback_port()
+
+
+@pytest.fixture(scope="session")
+def compose(report: ComposeReport, web_port: int, locust_port: int) -> Generator[ComposeProject]:
     """The project up and healthy, from fresh volumes; down (volumes too) afterwards."""
     LOG_DIR.mkdir(parents=True, exist_ok=True)
-    project = ComposeProject(PROJECT, {"WEB_HOST": "127.0.0.1", "WEB_PORT": str(web_port)})
+    # Published on loopback only, on ports nothing else uses.
+    environ = {"WEB_HOST": "127.0.0.1", "WEB_PORT": str(web_port)}
+    environ |= {"LOCUST_HOST": "127.0.0.1", "LOCUST_PORT": str(locust_port)}
+    project = ComposeProject(PROJECT, environ)
     report.compose = " ".join(project.compose)
     project.down()
     for log in ("build.log", "services.log"):

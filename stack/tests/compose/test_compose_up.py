@@ -162,6 +162,16 @@ def test_a_replica_fault_under_load_fails_no_request(
     assert served_after > 0, f"{FAULTY} served no read in the {AFTER} s after it came back"
 
 
+def test_the_bench_profile_adds_locust_with_both_workers_on_its_master(compose, locust_port):
+    compose.up("locust-master", "locust-worker", profiles=("--profile", "bench"))
+    compose.wait_healthy(["locust-master", "locust-worker"], timeout=120)
+
+    stats = requests.get(f"http://127.0.0.1:{locust_port}/stats/requests", timeout=10).json()
+
+    assert stats["worker_count"] == 2
+    compose.run("stop", "locust-worker", "locust-master")
+
+
 def test_down_then_up_keeps_sessions_and_product_images(compose, base_url, shop_catalog, log_dir):
     browser = Browser(base_url)
     login = browser.form("/accounts/login/", "password")
