@@ -43,6 +43,15 @@ def reads(compose: ComposeProject, replica: str) -> int:
     return int(compose.psql(replica, sql))
 
 
+def staff_browser(base_url: str) -> Browser:
+    """Logged in as the superuser start.sh made (docker-compose.yml's default account)."""
+    browser = Browser(base_url)
+    login = browser.form("/accounts/login/", "password")
+    response = browser.submit(login, "/accounts/login/", username="admin", password="admin")
+    assert browser.path(response) == "/", "the admin account could not log in"
+    return browser
+
+
 def load(base_url: str, catalog: Catalog) -> Load:
     return Load(base_url, words=catalog.words, categories=catalog.categories, workers=LOAD_WORKERS)
 
@@ -61,8 +70,11 @@ def test_the_primary_is_set_up_for_both_replicas(compose):
 
 
 def test_the_warm_up_cached_pages_for_the_address_users_browse(base_url, web_port, shop_catalog):
-    # Another host than the journey's 127.0.0.1, and pages nobody has asked for yet.
-    headers = {"Host": f"localhost:{web_port}"}
+    # As staff, who are sent X-Cache. The session cookie goes by hand: requests matches cookies
+    # against the Host header, and this one names another host than the journey's 127.0.0.1.
+    session = staff_browser(base_url).session.cookies["sessionid"]
+    headers = {"Host": f"localhost:{web_port}", "Cookie": f"sessionid={session}"}
+    # Pages nobody has asked for yet.
     for path in (shop_catalog.categories[-1], shop_catalog.products[-1]):
         response = requests.get(base_url + path, headers=headers, timeout=10)
 
@@ -114,9 +126,7 @@ def test_a_shopper_browses_searches_signs_up_checks_out_and_sees_the_order(base_
 
 
 def test_staff_see_the_primary_and_both_replicas_on_perf(base_url):
-    browser = Browser(base_url)
-    login = browser.form("/accounts/login/", "password")
-    browser.submit(login, "/accounts/login/", username="admin", password="admin")
+    browser = staff_browser(base_url)
 
     page = browser.get("/perf/").text
     nodes = browser.get("/perf/?format=json").json()["databases"]["nodes"]
@@ -173,9 +183,7 @@ def test_the_bench_profile_adds_locust_with_both_workers_on_its_master(compose, 
 
 
 def test_down_then_up_keeps_sessions_and_product_images(compose, base_url, shop_catalog, log_dir):
-    browser = Browser(base_url)
-    login = browser.form("/accounts/login/", "password")
-    browser.submit(login, "/accounts/login/", username="admin", password="admin")
+    browser = staff_browser(base_url)
     image = re.search(r'src="(/media/[^"]+)"', browser.get(shop_catalog.products[0]).text)
     assert image, "the product page shows no image"
 
