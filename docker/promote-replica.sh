@@ -23,7 +23,7 @@ read -r -a compose <<<"${COMPOSE:-docker compose}"
 # every WAL record before the server exits; `restart: unless-stopped` leaves a stopped one alone.
 "${compose[@]}" stop db-primary
 "${compose[@]}" exec -T -u postgres -e REPLICA_SLOTS="replica$other" "db-replica$number" \
-    /docker/postgres/promote.sh
+    promote.sh
 "${compose[@]}" exec -T -u postgres -e SLOT_NAME="replica$other" "db-replica$other" \
-    /docker/postgres/follow.sh "db-replica$number" 5432
+    follow.sh "db-replica$number" 5432
 echo "db-replica$number is the primary; db-primary is stopped (fenced); db-replica$other follows."

@@ -6,14 +6,14 @@
 #   follow.sh NEW_PRIMARY_HOST [NEW_PRIMARY_PORT]
 #
 # Environment:
-#   PGHOST, PGPORT, PGUSER  how to reach this standby (default: its local socket, as POSTGRES_USER
-#                           in the image, else postgres)
+#   PGHOST, PGPORT, PGUSER  how to reach this standby (default: its local socket, as postgres,
+#                           the superuser in the image)
 #   REPLICATION_USER, REPLICATION_PASSWORD   the replication role (as for replica-bootstrap.sh)
 #   SLOT_NAME               this standby's slot on the new primary (default: unchanged)
 set -euo pipefail
 
 : "${1:?usage: follow.sh NEW_PRIMARY_HOST [NEW_PRIMARY_PORT]}"
-export PGUSER="${PGUSER:-${POSTGRES_USER:-postgres}}" PGDATABASE=postgres
+export PGUSER="${PGUSER:-postgres}" PGDATABASE=postgres
 conninfo="host=$1 port=${2:-5432} user=${REPLICATION_USER:-replicator}"
 conninfo+=" password=${REPLICATION_PASSWORD:-}"
 

@@ -7,16 +7,16 @@
 # one failure no later step repairs. `make promote-replica` does all of it; in compose:
 #
 #   docker compose stop db-primary
-#   docker compose exec -u postgres -e REPLICA_SLOTS=replica2 db-replica1 /docker/postgres/promote.sh
-#   docker compose exec -u postgres db-replica2 /docker/postgres/follow.sh db-replica1 5432
+#   docker compose exec -u postgres -e REPLICA_SLOTS=replica2 db-replica1 promote.sh
+#   docker compose exec -u postgres db-replica2 follow.sh db-replica1 5432
 #
 # Environment:
-#   PGHOST, PGPORT, PGUSER  how to reach this server (default: its local socket, as POSTGRES_USER
-#                           in the image, else postgres)
+#   PGHOST, PGPORT, PGUSER  how to reach this server (default: its local socket, as postgres,
+#                           the superuser in the image)
 #   REPLICA_SLOTS           space-separated slot names of the standbys that will follow this one
 set -euo pipefail
 
-export PGUSER="${PGUSER:-${POSTGRES_USER:-postgres}}" PGDATABASE=postgres
+export PGUSER="${PGUSER:-postgres}" PGDATABASE=postgres
 
 psql -v ON_ERROR_STOP=1 --no-psqlrc --quiet --tuples-only --no-align <<'SQL' | grep -qx t
 SELECT pg_promote(wait => true, wait_seconds => 60);
