@@ -158,13 +158,19 @@ class Stack:
         shutil.rmtree(self.directory, ignore_errors=True)
 
     def restore(self) -> None:
-        """Thaw and start again whatever a test froze or stopped."""
+        """Thaw and start again whatever a test froze or stopped; a restarted primary is back
+        once both replicas stream from it again."""
         for node in self.nodes:
             node.thaw()
+        self.redis.thaw()
         self._check_ports()
+        primary_was_down = self.primary.pid is None
+        self.primary.start()
         for replica in self.standbys:
             replica.start()
         self.redis.start()
+        if primary_was_down:
+            self.wait_for_streaming()
 
     # -- One node --------------------------------------------------------------------------------
 
@@ -204,6 +210,40 @@ class Stack:
             for number in numbers:
                 with self.replica(number).connect() as connection:
                     connection.execute("SELECT pg_wal_replay_resume()")
+
+    def stop_primary(self, mode: str = "fast") -> None:
+        """Stop the primary (``immediate``: crash it); ``restore`` or ``start_primary`` bring it
+        back."""
+        self.primary.stop(mode)
+
+    def start_primary(self) -> None:
+        self.primary.start()
+        self.wait_for_streaming()
+
+    def wait_for_streaming(self, timeout: float = 15.0) -> None:
+        """Wait until every running replica streams from the primary again (a standby retries
+        its connection every few seconds after losing it)."""
+        running = {r.name for r in self.standbys if r.pid is not None and not r.frozen}
+        deadline = time.monotonic() + timeout
+        with self.primary.connect() as primary:
+            while True:
+                streaming = {
+                    name
+                    for (name,) in primary.execute(
+                        "SELECT application_name FROM pg_stat_replication WHERE state = 'streaming'"
+                    )
+                }
+                if running <= streaming:
+                    return
+                if time.monotonic() > deadline:
+                    raise StackError(f"Replicas {sorted(running - streaming)} do not stream.")
+                time.sleep(0.05)
+
+    def freeze_redis(self) -> None:
+        self.redis.freeze()
+
+    def thaw_redis(self) -> None:
+        self.redis.thaw()
 
     def stop_redis(self) -> None:
         self.redis.stop()

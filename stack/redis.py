@@ -40,6 +40,7 @@ class RedisNode:
         self.account = account
         self.pid_file = directory / "redis.pid"
         self.log_file = directory / "redis.log"
+        self.frozen = False
 
     def __repr__(self) -> str:
         return f"<RedisNode :{self.port}>"
@@ -81,11 +82,27 @@ class RedisNode:
         kind = PortInUse if "Address already in use" in log else StackError
         raise kind(f"Redis did not answer on port {self.port}. Last lines of its log:\n{log}")
 
+    def freeze(self) -> None:
+        """SIGSTOP the server: connections are still accepted, nothing is answered (a hung
+        host). Redis is one process, so that is its whole tree."""
+        pid = self.pid
+        if pid is None:
+            raise StackError("Redis is not running, so it cannot be frozen.")
+        os.kill(pid, signal.SIGSTOP)
+        self.frozen = True
+
+    def thaw(self) -> None:
+        pid = self.pid
+        if self.frozen and pid is not None:
+            os.kill(pid, signal.SIGCONT)
+        self.frozen = False
+
     def stop(self, timeout: float = 10.0) -> None:
         """Stop Redis if it runs (SIGTERM; it saves nothing, so this is quick)."""
         pid = self.pid
         if pid is None:
             return
+        self.thaw()
         os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
         while is_running(pid, command_contains=f"{HOST}:{self.port}"):
