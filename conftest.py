@@ -128,10 +128,10 @@ def _invalidation_graph_audited() -> Generator[None]:
 @pytest.fixture(autouse=True)
 def _clean_caches() -> None:
     """Every test starts with empty caches: Redis and local memory persist across tests (and
-    so do perf's in-process L1 caches and their counters)."""
+    so do perf's in-process L1 caches, their counters and circuit breakers)."""
+    reset_caches()
     for cache in caches.all():
         cache.clear()
-    reset_caches()
 
 
 @pytest.fixture

@@ -92,7 +92,8 @@ CONFIG_DEFAULTS: dict[str, Any] = {
     "LOCK_TIMEOUT": 10,
     "LOCK_WAIT": 2.0,
     # After an error from L2 (Redis down), skip it for this many seconds: reads go to the database
-    # instead of each paying a connection timeout.
+    # instead of each paying a connection timeout. The same cooldown applies to every Redis server
+    # behind perf.cache.redis_client.CircuitBreakerRedis (the session store's too).
     "L2_RETRY_AFTER": 5,
     # Each process remembers the generations it read, at most GENERATION_MAX_ENTRIES of them for at
     # most GENERATION_TTL seconds, and forgets one as soon as Redis reports a change to it

@@ -12,6 +12,7 @@ from functools import cache
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
+from perf.cache.breaker import reset_server_breakers
 from perf.cache.generations import Generations
 from perf.cache.local import LocalCache
 from perf.cache.multilevel import MultiLevelCache
@@ -117,11 +118,12 @@ def forget(*namespaces: str, using: str | None = None) -> None:
 
 
 def reset_caches() -> None:
-    """Forget the cache objects (their L1, metrics and circuit breaker); the next call rebuilds."""
+    """Forget the cache objects (their L1, metrics and circuit breakers); the next call rebuilds."""
     if generations.cache_info().currsize:
         generations().tracker.close()
     for factory in (shared_cache, generations, data_cache, page_cache, process_page_cache):
         factory.cache_clear()
+    reset_server_breakers()
 
 
 @receiver(setting_changed)

@@ -1,20 +1,17 @@
 """
 The shared level (L2): a Django cache, django-redis in production, that fails soft.
 
-When Redis is down or stalls, every call raises ``CacheUnavailable`` after counting the error and
-logging one warning; the multi-level cache then reads from the database. For ``retry_after``
-seconds after an error the level is not even tried, so a dead Redis costs no connection timeout per
-request, only a database read.
+When Redis is down or stalls, every call raises ``CacheUnavailable``; the multi-level cache then
+reads from the database. A circuit breaker counts the error, logs one warning and skips the level
+for ``retry_after`` seconds, so a dead Redis costs no timeout per request, only a database read.
 """
 
-import logging
-import threading
-import time
+from functools import partial
 from typing import Any
 
 from django.core.cache import BaseCache, caches
 
-logger = logging.getLogger(__name__)
+from perf.cache.breaker import CircuitBreaker
 
 
 def _backend_errors() -> tuple[type[BaseException], ...]:
@@ -42,14 +39,11 @@ class CacheUnavailable(Exception):
 
 
 class SharedCache:
-    """A Django cache alias with a circuit breaker and an error counter."""
+    """A Django cache alias behind a circuit breaker (``perf.cache.breaker``)."""
 
     def __init__(self, alias: str, *, retry_after: float) -> None:
         self.alias = alias
-        self.retry_after = retry_after
-        self.errors = 0
-        self._down_until = 0.0
-        self._lock = threading.Lock()
+        self.breaker = CircuitBreaker(f"Cache {alias!r}", retry_after=retry_after)
 
     @property
     def backend(self) -> BaseCache:
@@ -57,7 +51,15 @@ class SharedCache:
 
     @property
     def is_down(self) -> bool:
-        return time.monotonic() < self._down_until
+        return self.breaker.is_open
+
+    @property
+    def errors(self) -> int:
+        return self.breaker.errors
+
+    @property
+    def retry_after(self) -> float:
+        return self.breaker.retry_after
 
     def get_many(self, keys: list[str]) -> dict[str, Any]:
         return self._call("get_many", keys) if keys else {}
@@ -79,24 +81,8 @@ class SharedCache:
         self._call("delete", key)
 
     def _call(self, method: str, *args: Any) -> Any:
-        if self.is_down:
-            raise CacheUnavailable(f"cache {self.alias!r} is skipped after an error")
         try:
-            return getattr(self.backend, method)(*args)
+            call = partial(getattr(self.backend, method), *args)
+            return self.breaker.call(call, errors=BACKEND_ERRORS, unavailable=CacheUnavailable)
         except BACKEND_ERRORS as exc:
-            self._trip(exc)
             raise CacheUnavailable(f"cache {self.alias!r}: {exc}") from exc
-
-    def _trip(self, exc: BaseException) -> None:
-        with self._lock:
-            self.errors += 1
-            first = not self.is_down
-            self._down_until = time.monotonic() + self.retry_after
-        if first:
-            logger.warning(
-                "Cache %r unavailable (%s: %s); reading from the database for %ss",
-                self.alias,
-                type(exc).__name__,
-                exc,
-                self.retry_after,
-            )

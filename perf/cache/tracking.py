@@ -160,10 +160,13 @@ class GenerationTracker:
 
     def _connect(self) -> bool:
         """Open the tracking connection; False (and remember nothing) if that fails, and no new
-        attempt for ``retry_after`` seconds, like the shared level's circuit breaker."""
+        attempt for ``retry_after`` seconds, nor while the server's circuit breaker is open."""
         if time.monotonic() < self._retry_at:
             return False
         client = _redis_client(self.shared)
+        breaker = getattr(client, "breaker", None)  # perf.cache.redis_client's, if configured
+        if breaker is not None and breaker.is_open:
+            return False
         backend = self.shared.backend
         self._redis_prefix = str(backend.make_key(self.prefix))
         if str(backend.make_key(self.prefix + "x")) != self._redis_prefix + "x":
@@ -195,6 +198,8 @@ class GenerationTracker:
             connection.disconnect()
             logger.warning("Generations not tracked (%s); reading them from Redis", exc)
             self._retry_at = time.monotonic() + self.shared.retry_after
+            if breaker is not None:
+                breaker.failed(exc)
             return False
         self._connection = connection
         self.connects += 1

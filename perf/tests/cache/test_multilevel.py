@@ -245,7 +245,7 @@ def test_l2_down_reads_the_source_with_one_counted_warning(make_cache, dead_redi
 def test_l2_is_tried_again_after_retry_after(make_cache, l2_alias):
     shared = SharedCache(l2_alias, retry_after=0.1)
     cache = make_cache(shared=shared)
-    shared._trip(ConnectionError("refused"))
+    shared.breaker.failed(ConnectionError("refused"))
     compute = Counter()
     assert cache.get_or_set("k", compute) == "value@1"
 
@@ -265,7 +265,7 @@ def test_a_failed_invalidation_is_applied_from_the_outbox_before_the_next_read(
     cache = make_cache(shared=shared)
     compute = Counter()
     cache.get_or_set("k", compute, namespaces=["catalog"])
-    shared._trip(ConnectionError("refused"))
+    shared.breaker.failed(ConnectionError("refused"))
 
     cache.generations.bump_now("catalog")
     time.sleep(0.15)

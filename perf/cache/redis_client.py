@@ -1,0 +1,57 @@
+"""
+A redis-py client behind a circuit breaker, for every django-redis alias (sessions included).
+
+django-redis builds its redis-py clients from ``OPTIONS["REDIS_CLIENT_CLASS"]``; naming this class
+there puts every command and pipeline of the alias behind ``breaker.CircuitBreaker``. There is one
+breaker per Redis server in each process, shared by every alias and thread that talks to it: a
+hung server costs the process one socket timeout per ``L2_RETRY_AFTER`` seconds, not one per
+alias per request. While the breaker is open a command raises ``CircuitOpen``, a redis-py
+``ConnectionError``, at once: django-redis handles it as any connection error, so an alias with
+``IGNORE_EXCEPTIONS`` (the session store) answers a miss and the others raise.
+
+Only a connection error or a timeout counts as the server failing; an error reply (a wrong type,
+say) means it answered.
+"""
+
+from functools import partial
+
+import redis
+from redis.client import Pipeline
+
+from perf.cache.breaker import CircuitBreaker, server_breaker
+
+SERVER_ERRORS = (redis.ConnectionError, redis.TimeoutError)
+
+
+class CircuitOpen(redis.ConnectionError):
+    """The server failed a moment ago and is skipped until its breaker lets a call try it."""
+
+
+def _server(pool: redis.ConnectionPool) -> str:
+    kwargs = pool.connection_kwargs
+    return kwargs.get("path") or f"{kwargs.get('host', 'localhost')}:{kwargs.get('port', 6379)}"
+
+
+class CircuitBreakerRedis(redis.Redis):
+    @property
+    def breaker(self) -> CircuitBreaker:
+        return server_breaker(_server(self.connection_pool))
+
+    def execute_command(self, *args, **options):
+        command = partial(super().execute_command, *args, **options)
+        return self.breaker.call(command, errors=SERVER_ERRORS, unavailable=CircuitOpen)
+
+    def pipeline(self, transaction: bool = True, shard_hint=None) -> Pipeline:
+        pipeline = CircuitBreakerPipeline(
+            self.connection_pool, self.response_callbacks, transaction, shard_hint
+        )
+        pipeline.breaker = self.breaker
+        return pipeline
+
+
+class CircuitBreakerPipeline(Pipeline):
+    breaker: CircuitBreaker
+
+    def execute(self, raise_on_error: bool = True):
+        command = partial(super().execute, raise_on_error)
+        return self.breaker.call(command, errors=SERVER_ERRORS, unavailable=CircuitOpen)

@@ -1,0 +1,91 @@
+"""
+The shop with Redis hung (its process SIGSTOPped, connections open): signed-in pages keep
+answering without paying a socket timeout per request.
+"""
+
+import threading
+import time
+from decimal import Decimal
+
+import pytest
+import redis
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from accounts.tests.factories import UserFactory
+from catalog.tests.factories import ProductVariantFactory
+from perf.cache.breaker import server_breakers
+
+pytestmark = [pytest.mark.stack, pytest.mark.django_db(transaction=True, databases="__all__")]
+
+
+@pytest.fixture
+def shopper(stack):
+    """A signed-in visitor who has seen the product page once (sessions and caches warm)."""
+    variant = ProductVariantFactory(price=Decimal("12.00"), stock=5)
+    stack.wait_for_replication()
+    client = Client()
+    client.force_login(UserFactory(first_name="Ada"))
+    client.url = reverse("catalog:product", args=[variant.product.slug])
+    assert "Hi, Ada" in client.get(client.url).text
+    return client
+
+
+@pytest.fixture
+def redis_commands(monkeypatch):
+    """The commands this thread's requests sent a redis-py client (behind the circuit breaker);
+    perf's own threads, such as the one sharing node health, are left out."""
+    calls = []
+    execute = redis.Redis.execute_command
+    requests_thread = threading.get_ident()
+
+    def counting(self, *args, **options):
+        if threading.get_ident() == requests_thread:
+            calls.append(args[0])
+        return execute(self, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", counting)
+    return calls
+
+
+def timed_get(client, url):
+    started = time.monotonic()
+    response = client.get(url)
+    return response, time.monotonic() - started
+
+
+def test_with_redis_hung_a_signed_in_page_pays_one_timeout_then_none(
+    shopper, stack, redis_commands
+):
+    stack.freeze_redis()
+    try:
+        first, first_seconds = timed_get(shopper, shopper.url)
+        redis_commands.clear()
+        second, second_seconds = timed_get(shopper, shopper.url)
+    finally:
+        stack.thaw_redis()
+
+    socket_timeout = settings.CACHES["sessions"]["OPTIONS"]["SOCKET_TIMEOUT"]
+    assert first.status_code == second.status_code == 200
+    assert "Hi, Ada" in first.text
+    assert "Hi, Ada" in second.text
+    # The first request found Redis hung and opened the breaker, shared by every alias.
+    assert first_seconds < 3 * socket_timeout
+    assert [b.is_open for b in server_breakers().values()] == [True]
+    # The second asked Redis nothing, so it waited on no socket.
+    assert redis_commands == []
+    assert second_seconds < socket_timeout
+
+
+def test_redis_is_used_again_once_it_answers_after_the_cooldown(shopper, stack, settings):
+    settings.PERF = {**settings.PERF, "L2_RETRY_AFTER": 0.3}
+    stack.freeze_redis()
+    try:
+        assert shopper.get(shopper.url).status_code == 200
+    finally:
+        stack.thaw_redis()
+    time.sleep(0.4)
+
+    assert shopper.get(shopper.url).status_code == 200
+    assert not any(b.is_open for b in server_breakers().values())
