@@ -163,9 +163,10 @@ else:
         },
     }
 
-# cached_db: reads come from the cache, every write also lands in the primary database, so a cart
-# or a log-in survives a Redis restart or eviction.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Django's cached_db: reads come from the cache, every write also lands in the primary database, so
+# a cart or a log-in survives a Redis restart or eviction. perf's version also asks the database
+# whether a cached signed-in session still exists, so a log-out during a Redis blip holds.
+SESSION_ENGINE = "perf.sessions"
 SESSION_CACHE_ALIAS = "sessions"
 
 # ------------------------------------------------------------------------------------------------

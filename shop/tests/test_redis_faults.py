@@ -1,6 +1,7 @@
 """
 The shop with Redis hung (its process SIGSTOPped, connections open): signed-in pages keep
-answering without paying a socket timeout per request.
+answering without paying a socket timeout per request, and a log-out made meanwhile holds once
+Redis answers again.
 """
 
 import threading
@@ -10,12 +11,14 @@ from decimal import Decimal
 import pytest
 import redis
 from django.conf import settings
+from django.contrib.sessions.backends.cached_db import KEY_PREFIX
+from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from catalog.tests.factories import ProductVariantFactory
-from perf.cache.breaker import server_breakers
+from perf.cache.breaker import reset_server_breakers, server_breakers
 
 pytestmark = [pytest.mark.stack, pytest.mark.django_db(transaction=True, databases="__all__")]
 
@@ -47,6 +50,10 @@ def redis_commands(monkeypatch):
 
     monkeypatch.setattr(redis.Redis, "execute_command", counting)
     return calls
+
+
+def cache_key(session_key: str) -> str:
+    return KEY_PREFIX + session_key
 
 
 def timed_get(client, url):
@@ -89,3 +96,25 @@ def test_redis_is_used_again_once_it_answers_after_the_cooldown(shopper, stack, 
 
     assert shopper.get(shopper.url).status_code == 200
     assert not any(b.is_open for b in server_breakers().values())
+
+
+def test_a_log_out_while_redis_is_hung_holds_once_redis_answers_again(shopper, stack):
+    old_cookie = shopper.cookies[settings.SESSION_COOKIE_NAME].value
+    stack.freeze_redis()
+    try:
+        shopper.get(shopper.url)  # finds Redis hung: the breaker skips it from now on
+        response = shopper.post(reverse("accounts:logout"))
+    finally:
+        stack.thaw_redis()
+    assert response.status_code == 302
+    # Redis missed the log-out (its breaker was open): it still holds the signed-in session.
+    reset_server_breakers()  # what another worker, which never saw Redis hang, would be
+    assert "_auth_user_id" in caches["sessions"].get(cache_key(old_cookie))
+
+    replayed = Client()
+    replayed.cookies[settings.SESSION_COOKIE_NAME] = old_cookie
+    page = replayed.get(shopper.url).text
+
+    assert "Hi, Ada" not in page
+    assert "Log in" in page
+    assert caches["sessions"].get(cache_key(old_cookie)) is None  # and now it does not
