@@ -70,6 +70,10 @@ CONFIG_DEFAULTS: dict[str, Any] = {
     # Send X-Cache and Server-Timing to every visitor, not only to staff (perf/diagnostics.py):
     # for load tests and benchmarks; in public they tell what others searched for.
     "DIAGNOSTIC_HEADERS": False,
+    # Read-only mode (perf.db.readonly): the template of the 503 page that writes get while the
+    # primary is down, rendered without a request (plain text if it does not exist). Its
+    # Retry-After is FAILOVER_COOLDOWN, when the primary is next tried.
+    "READ_ONLY_TEMPLATE": "503.html",
     # Seconds between refreshes of the /perf/ status page.
     "STATUS_REFRESH_SECONDS": 2,
     # --- Multi-level data cache (perf.cache) --------------------------------------------------

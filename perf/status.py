@@ -1,5 +1,6 @@
 """
-The staff-only status page (``/perf/``) and the liveness probe (``/healthz``).
+The staff-only status page (``/perf/``), the liveness probe (``/healthz``) and the readiness
+probe (``/readyz``).
 
 The page is a list of ``SECTIONS``, each a title, a template and a function returning plain
 data; ``?format=json`` returns the same data for scripts. A section of another part of perf
@@ -19,9 +20,12 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from perf.cache import shared_cache
+from perf.cache.breaker import server_breakers
 from perf.cache.report import cache_levels
 from perf.conf import get_config
 from perf.db import health, topology
+from perf.db.readonly import is_read_only
 
 
 @dataclass(frozen=True)
@@ -107,3 +111,23 @@ def healthz(request: HttpRequest) -> HttpResponse:
     """Liveness: the process answers. It touches no database, session or cache, so a database
     outage never gets healthy workers restarted."""
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+@never_cache
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness, as this process has found its servers (it probes none, so it never waits on a
+    hung one): 200 ``ok``; 200 ``degraded`` with what is wrong while pages are still served (a
+    replica down, Redis down, the primary down: read-only); 503 ``unavailable`` when no
+    database node answers, so no page can be served. A degraded shop stays in rotation: every
+    process shares its servers, so taking it out would only turn degraded into down."""
+    nodes = {state["name"]: node_state(state) for state in health.snapshot(topology.nodes())}
+    breakers = [*server_breakers().values(), shared_cache().breaker]
+    open_breakers = [breaker.name for breaker in breakers if breaker.is_open]
+    problems = [f"{name} {state}" for name, state in nodes.items() if state != "up"]
+    problems += [f"{name} down" for name in sorted(open_breakers)]
+    if all(state in {"down", "trying"} for state in nodes.values()):
+        status = "unavailable"
+    else:
+        status = "degraded" if problems else "ok"
+    data = {"status": status, "read_only": is_read_only(), "problems": problems, "nodes": nodes}
+    return JsonResponse(data, status=503 if status == "unavailable" else 200)

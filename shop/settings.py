@@ -69,6 +69,8 @@ MIDDLEWARE = [
     # slow statements are cancelled at the deadline.
     "perf.db.pinning.PrimaryPinningMiddleware",
     "perf.db.deadlines.DeadlineMiddleware",
+    # While the primary is down, writes answer 503 before the session is even read.
+    "perf.db.readonly.ReadOnlyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

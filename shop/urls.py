@@ -7,7 +7,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from catalog.views import HomeView
-from perf.status import healthz
+from perf.status import healthz, readyz
 
 
 def media(request: HttpRequest, path: str) -> HttpResponse:
@@ -25,7 +25,11 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("perf.urls")),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("admin/", admin.site.urls),
 ]
+
+# A database that cannot be reached answers the read-only 503 page, wherever the error arose.
+handler500 = "perf.db.readonly.server_error"
 
 urlpatterns += [re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$", media, name="media")]

@@ -153,9 +153,9 @@ def test_a_slow_statement_is_cancelled_in_a_request_and_its_node_stays_up(deadli
     connections["default"].ensure_connection()
     connection = connections["default"].connection
     started = time.monotonic()
-    with pytest.raises(QueryDeadlineExceeded, match="cancelled"):
-        client.get("/sleep/", {"seconds": 30})
+    response = client.get("/sleep/", {"seconds": 30})
     assert time.monotonic() - started <= BOUND
+    assert response.status_code == 503  # perf.db.readonly's answer to QueryDeadlineExceeded
     assert health.is_up("default")
     # The same connection goes on serving: the server gave the statement up.
     assert group_names("default")

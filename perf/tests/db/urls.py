@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from perf.status import healthz
+from perf.status import healthz, readyz
 from perf.tests.db import views
 
 primary_only = (
@@ -20,7 +20,9 @@ urlpatterns = [
     path("groups/", views.group_names, name="group-names"),
     path("groups/count/", views.count_groups, name="group-count"),
     path("groups/<int:pk>/rename/", views.rename_group, name="group-rename"),
+    path("unreachable/", views.unreachable, name="unreachable"),
     path("", include("perf.urls")),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("admin/", admin.site.urls),
 ]

@@ -1,7 +1,7 @@
 """Views for the routing tests; ``auth.group`` stands in for the shop's catalog rows."""
 
 from django.contrib.auth.models import Group
-from django.db import connections, router
+from django.db import OperationalError, connections, router
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from perf.db import use_primary
@@ -46,3 +46,8 @@ def sleep(request: HttpRequest) -> HttpResponse:
     with connections["default"].cursor() as cursor:
         cursor.execute("SELECT pg_sleep(%s)", [float(request.GET["seconds"])])
     return HttpResponse("done", content_type="text/plain")
+
+
+def unreachable(request: HttpRequest) -> HttpResponse:
+    """What a view sees when its database went away under it."""
+    raise OperationalError("connection to server was lost")
