@@ -3,6 +3,7 @@
 from typing import Any
 
 from perf.cache import all_caches, generations, shared_cache
+from perf.cache.breaker import server_breakers
 
 
 def cache_levels() -> dict[str, Any]:
@@ -32,6 +33,10 @@ def cache_levels() -> dict[str, Any]:
             "errors": shared.errors,
             "pending_invalidations": sorted(generations().pending),
         },
+        "servers": [
+            {"name": b.name, "state": "down" if b.is_open else "up", "errors": b.errors}
+            for b in server_breakers().values()
+        ],
         "generations": generation_tracking(),
         "caches": caches,
     }

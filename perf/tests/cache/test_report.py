@@ -1,6 +1,7 @@
 import pytest
 
 from perf.cache import data_cache
+from perf.cache.breaker import server_breaker
 from perf.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,3 +37,14 @@ def test_the_status_page_counts_generations_found_in_memory(client, settings):
 
     assert report["tracking"] == "listening"
     assert (report["hits"], report["misses"], report["connections"]) == (1, 2, 1)
+
+
+def test_the_status_page_shows_each_redis_servers_breaker(client):
+    server_breaker("127.0.0.1:6379").failed(TimeoutError("Timeout reading from socket"))
+    client.force_login(UserFactory(is_staff=True))
+
+    report = client.get("/perf/?format=json").json()["cache"]
+
+    servers = {server.pop("name"): server for server in report["servers"]}
+    assert servers["Redis 127.0.0.1:6379"] == {"state": "down", "errors": 1}
+    assert "Redis 127.0.0.1:6379" in client.get("/perf/").text
