@@ -21,6 +21,7 @@ and a session can only read.
 
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.contrib.auth import SESSION_KEY as USER_SESSION_KEY
 from django.contrib.sessions.backends import cached_db
 from django.db import DatabaseError
@@ -40,6 +41,10 @@ class SessionStore(cached_db.SessionStore):
         if cached is not None:
             return cached
         return self._from_database()
+
+    async def aload(self) -> dict[str, Any]:
+        # The same rule under ASGI (shop/asgi.py), rather than cached_db's own aload.
+        return await sync_to_async(self.load)()
 
     def _from_database(self) -> dict[str, Any]:
         """cached_db's miss: the session from the database, copied into the cache."""

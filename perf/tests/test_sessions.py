@@ -2,6 +2,7 @@
 while Redis is really hung is in shop/tests/test_redis_faults.py."""
 
 import pytest
+from asgiref.sync import async_to_sync
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 
@@ -61,3 +62,10 @@ def test_a_session_missing_from_the_cache_is_read_from_the_database_and_cached_a
 
     assert SessionStore(session.session_key).load() == {"cart_id": 3}
     assert session._cache.get(session.cache_key) == {"cart_id": 3}
+
+
+def test_the_rule_holds_under_asgi_too():
+    key = saved_session(**{SESSION_KEY: "7"}).session_key
+    missed_log_out(key)
+
+    assert async_to_sync(SessionStore(key).aload)() == {}
