@@ -128,6 +128,32 @@ def test_with_the_primary_down_writes_answer_503_and_reading_goes_on(shop, stack
     assert cart_of(shop["user"]) == cart_before
 
 
+def test_with_the_primary_hung_writes_answer_503_and_reading_goes_on(shop, stack):
+    """Its whole process tree stopped, connections open: the first statement on it fails at the
+    deadline (perf.db.deadlines: PRIMARY_DEADLINE, then PROBE_TIMEOUT) and marks it down, and the
+    request's next connection attempt waits CONNECT_TIMEOUT; what follows answers at once."""
+    cart_before = cart_of(shop["user"])
+    stack.primary.freeze(whole_tree=True)
+    try:
+        for number, (name, (client, url, data)) in enumerate(writes(shop).items()):
+            started = time.monotonic()
+            response = as_served(client.post, url, data)
+            assert time.monotonic() - started < (3 if number == 0 else 0.5), name
+            assert_read_only_page(response)
+        for name, url in shop["pages"].items():
+            started = time.monotonic()
+            response = as_served(shop["shopper"].get, url)
+            assert time.monotonic() - started < 2, name
+            assert response.status_code == 200, name
+            assert "Hi, Grace" in response.text, name
+    finally:
+        stack.primary.thaw()
+    time.sleep(COOLDOWN)
+
+    close_old_connections()
+    assert cart_of(shop["user"]) == cart_before
+
+
 def test_read_only_mode_ends_by_itself_once_the_primary_answers(shop, stack):
     client, url, data = writes(shop)["add to cart"]
     stack.stop_primary("immediate")
