@@ -66,9 +66,13 @@ kill-replica: $(VENV)/.runtime ## Crash replica N of the native stack (immediate
 start-replica: $(VENV)/.runtime ## Start replica N of the native stack again: make start-replica N=1
 	$(PY) -m stack start-replica $(N)
 
-# In compose: docker/promote-replica.sh N (see docs/chaos.md).
-promote-replica: $(VENV)/.runtime ## Promote replica N to primary, fence the old primary, re-point the other: make promote-replica N=1
+# COMPOSE="docker compose" (or docker-compose) promotes in the compose stack instead.
+promote-replica: $(VENV)/.runtime ## Promote replica N to primary, fence the old primary, re-point the other: make promote-replica N=1 [COMPOSE="docker compose"]
+ifdef COMPOSE
+	COMPOSE="$(COMPOSE)" docker/promote-replica.sh $(N)
+else
 	$(PY) -m stack promote-replica $(N)
+endif
 
 rejoin: $(VENV)/.runtime ## Bring a fenced node back as a standby (fresh base backup): make rejoin NODE=primary
 	$(PY) -m stack rejoin $(NODE)

@@ -21,4 +21,6 @@ FAULTS = [
     Fault("stop, then start", inject=("stop",), repair=("start",)),
     # A crash: SIGKILL to the postmaster, which recovers on start.
     Fault("kill (SIGKILL), then start", inject=("kill", "-s", "SIGKILL"), repair=("start",)),
+    # A hang: every process of the container frozen (cgroup freezer), its sockets left open.
+    Fault("pause, then unpause", inject=("pause",), repair=("unpause",)),
 ]

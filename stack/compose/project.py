@@ -74,6 +74,21 @@ class ComposeProject:
         from images already built."""
         self.run(*profiles, "up", "--detach", "--no-build", *services)
 
+    def promote_replica(self, number: int) -> str:
+        """``make promote-replica N=number COMPOSE=...`` on this project (docs/chaos.md)."""
+        result = subprocess.run(
+            [str(BASE_DIR / "docker" / "promote-replica.sh"), str(number)],
+            cwd=BASE_DIR,
+            env={**self.environ, "COMPOSE": shlex.join(self.command)},
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise StackError(f"promote-replica.sh {number} failed:\n{result.stdout}{result.stderr}")
+        return result.stdout
+
     def down(self) -> None:
         """Remove the containers, the network and the volumes."""
         self.run(*PROFILES, "down", "--volumes", "--remove-orphans", "--timeout", "10")

@@ -197,6 +197,37 @@ def test_down_then_up_keeps_sessions_and_product_images(compose, base_url, shop_
     assert browser.get(image.group(1)).headers["Content-Type"].startswith("image/")
 
 
+def test_a_promoted_replica_takes_the_writes_and_web_follows_without_a_restart(
+    compose, base_url, shop_catalog
+):
+    browser = Browser(base_url)
+    product = shop_catalog.products[0]
+
+    compose.promote_replica(1)
+
+    assert compose.psql("db-replica1", "SELECT pg_is_in_recovery()") == "f"
+    assert compose.psql("db-replica2", "SELECT sender_host FROM pg_stat_wal_receiver") == (
+        "db-replica1"
+    )
+    # Writes answer the read-only 503 until web's cooldown lets it look for the primary again.
+    deadline = time.monotonic() + 60
+    while True:
+        offer = browser.form(product, "quantity")
+        offer.choose("quantity", "1")
+        cart = browser.session.post(
+            base_url + (offer.action or product),
+            data=offer.values,
+            headers={"Referer": base_url + product},
+            timeout=30,
+        )
+        if cart.status_code == 200 and browser.path(cart) == "/cart/":
+            break
+        assert cart.status_code == 503, cart.status_code
+        assert time.monotonic() < deadline, "writes did not resume on the promoted replica"
+        time.sleep(1)
+    assert product in cart.text
+
+
 def test_down_leaves_no_container_volume_or_network(compose, log_dir):
     compose.save_logs(log_dir / "services.log")
     compose.down()
