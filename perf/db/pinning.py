@@ -3,10 +3,11 @@
 
 Each request runs in its own routing scope. It reads the primary throughout when it is not a
 safe method (its reads check what it is about to write), when its view is in one of
-``PERF["PRIMARY_NAMESPACES"]``, or when the browser carries the pin cookie; and from its first
-write on. A request that wrote to a model the replicas serve sets the pin: a signed cookie
-valid ``PERF["PIN_SECONDS"]``, longer than replication normally lags, so the next page shows
-the change even if a replica has not replayed it yet. A write to a model that only the primary
+``PERF["PRIMARY_NAMESPACES"]``, or when the browser carries the pin cookie (unless the primary
+is known down: read-only mode); and from its first write on. A request that wrote to a model the
+replicas serve sets the pin: a signed cookie valid ``PERF["PIN_SECONDS"]``, longer than
+replication normally lags, so the next page shows the change even if a replica has not replayed
+it yet. A write to a model that only the primary
 serves (a cart, a session) sets no pin: no replica read could miss it.
 
 Place it above ``SessionMiddleware`` so the session's and the user's reads are in the scope.
@@ -18,7 +19,7 @@ from django.core import signing
 from django.http import HttpRequest, HttpResponse
 
 from perf.conf import get_config
-from perf.db import routing
+from perf.db import health, routing, topology
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 SALT = "perf.db.pinning"
@@ -29,7 +30,7 @@ class PrimaryPinningMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        pinned = request.method not in SAFE_METHODS or has_pin(request)
+        pinned = request.method not in SAFE_METHODS or (has_pin(request) and primary_answers())
         with routing.routing_scope(pinned=pinned) as state:
             response = self.get_response(request)
         if state.wrote_replicated:
@@ -51,6 +52,12 @@ class PrimaryPinningMiddleware:
         namespaces = set(request.resolver_match.namespaces)
         if namespaces & set(get_config()["PRIMARY_NAMESPACES"]):
             routing.pin()
+
+
+def primary_answers() -> bool:
+    """Whether the primary may be read. While it is known down, a browser's pin is not honoured:
+    a page a moment stale from a replica beats a read-only 503 for a page that can be served."""
+    return health.is_routable(topology.primary())
 
 
 def has_pin(request: HttpRequest) -> bool:

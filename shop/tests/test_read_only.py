@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import User
 from django.core.cache import caches
+from django.core.signing import get_cookie_signer
 from django.db import close_old_connections
 from django.test import Client
 from django.urls import reverse
@@ -20,7 +21,8 @@ from cart.tests.factories import CartLineFactory
 from cart.tests.test_views import checkout_data
 from catalog.tests.factories import ProductVariantFactory
 from perf.cache.generations import BUMPED_PREFIX
-from perf.db import health, routing
+from perf.conf import get_config
+from perf.db import health, pinning, routing
 from perf.tests.db.browsing import reads_by_node
 
 pytestmark = [pytest.mark.stack, pytest.mark.django_db(transaction=True, databases="__all__")]
@@ -126,6 +128,25 @@ def test_with_the_primary_down_writes_answer_503_and_reading_goes_on(shop, stack
         stack.start_primary()
 
     assert cart_of(shop["user"]) == cart_before
+
+
+def test_a_browser_that_wrote_moments_ago_reads_the_catalog_from_the_replicas_while_down(
+    shop, stack
+):
+    """Its pin cookie would send its reads to the primary; with the primary down, a page a
+    moment stale beats a 503."""
+    name = get_config()["PIN_COOKIE_NAME"]
+    shop["shopper"].cookies[name] = get_cookie_signer(salt=name + pinning.SALT).sign("1")
+    stack.stop_primary("immediate")
+    try:
+        health.record_failure("default", "stopped")
+        response = as_served(shop["shopper"].get, reverse("catalog:search") + "?q=field")
+    finally:
+        stack.start_primary()
+
+    assert response.status_code == 200
+    assert "Field Jacket" in response.text
+    assert set(reads_by_node(response)) <= {"replica1", "replica2"}
 
 
 def test_with_the_primary_hung_writes_answer_503_and_reading_goes_on(shop, stack):
