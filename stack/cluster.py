@@ -212,8 +212,7 @@ class Stack:
                     connection.execute("SELECT pg_wal_replay_resume()")
 
     def stop_primary(self, mode: str = "fast") -> None:
-        """Stop the primary (``immediate``: crash it); ``restore`` or ``start_primary`` bring it
-        back."""
+        """Stop the primary (``immediate``: crash it) until ``restore`` or ``start_primary``."""
         self.primary.stop(mode)
 
     def start_primary(self) -> None:
