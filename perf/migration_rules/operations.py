@@ -11,10 +11,9 @@ types are those of PostgreSQL, the production database, whatever database the ch
 as ``AddIndexConcurrentlyOnPostgres`` is judged as ``AddIndexConcurrently``.
 """
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache, singledispatch
+from functools import singledispatch
 from typing import NamedTuple
 
 from django.contrib.postgres.operations import (
@@ -23,9 +22,18 @@ from django.contrib.postgres.operations import (
     RemoveIndexConcurrently,
 )
 from django.db import migrations, models
-from django.db.backends.postgresql.base import DatabaseWrapper as PostgreSQLDatabaseWrapper
 from django.db.migrations.state import ModelState, ProjectState
 from django.db.models.fields import NOT_PROVIDED
+
+from perf.migration_rules.columns import (
+    column,
+    has_foreign_key_constraint,
+    is_indexed,
+    named,
+    postgresql,
+    target,
+    widens,
+)
 
 
 class Finding(NamedTuple):
@@ -60,77 +68,17 @@ def check_operation(operation: migrations.operations.base.Operation, context: Op
     return iter(())
 
 
-@cache
-def _postgresql() -> PostgreSQLDatabaseWrapper:
-    # Never connects: only its column type mapping is used.
-    return PostgreSQLDatabaseWrapper({}, alias="migration_rules")
-
-
-def _named(name: str, field: models.Field) -> models.Field:
-    """A copy of a migration state's field, which has no name, as it is once bound to ``name``."""
-    field = field.clone()
-    field.set_attributes_from_name(name)
-    return field
-
-
-def _column(name: str, field: models.Field) -> str:
-    return _named(name, field).column
-
-
-def _is_indexed(field: models.Field) -> bool:
-    return not field.primary_key and (field.db_index or field.unique)
-
-
-def _has_foreign_key_constraint(field: models.Field) -> bool:
-    return bool(field.many_to_one or field.one_to_one) and field.db_constraint
-
-
-def _target(field: models.Field) -> str:
-    return str(field.remote_field.model).lower() if field.is_relation else ""
-
-
-_VARCHAR = re.compile(r"varchar(?:\((\d+)\))?")
-_NUMERIC = re.compile(r"numeric(?:\((\d+), (\d+)\))?")
-
-
-def _widens(old_type: str, new_type: str) -> bool:
-    """Whether PostgreSQL changes ``old_type`` to ``new_type`` without a rewrite or a check."""
-    if old_type == new_type:
-        return True
-    old_varchar = _VARCHAR.fullmatch(old_type)
-    if old_varchar or old_type == "text":
-        new_varchar = _VARCHAR.fullmatch(new_type)
-        if new_type == "text" or (new_varchar and new_varchar[1] is None):
-            return True
-        return bool(
-            old_varchar
-            and old_varchar[1]
-            and new_varchar
-            and int(new_varchar[1]) >= int(old_varchar[1])
-        )
-    old_numeric, new_numeric = _NUMERIC.fullmatch(old_type), _NUMERIC.fullmatch(new_type)
-    if old_numeric and new_numeric:
-        if new_numeric[1] is None:
-            return True
-        return bool(
-            old_numeric[1]
-            and new_numeric[2] == old_numeric[2]
-            and int(new_numeric[1]) >= int(old_numeric[1])
-        )
-    return False
-
-
 def _column_findings(
     old: models.Field, new: models.Field, name: str, table: str
 ) -> Iterator[Finding]:
     """Type, collation and check changes of an altered column."""
     if old.is_relation or new.is_relation:
-        if _target(old) != _target(new):
+        if target(old) != target(new):
             yield Finding("type-change", f'changes what "{table}"."{name}" refers to')
         return
-    before = _named(name, old).db_parameters(_postgresql())
-    after = _named(name, new).db_parameters(_postgresql())
-    if not _widens(before["type"], after["type"]):
+    before = named(name, old).db_parameters(postgresql())
+    after = named(name, new).db_parameters(postgresql())
+    if not widens(before["type"], after["type"]):
         yield Finding(
             "type-change",
             f'changes "{table}"."{name}" from {before["type"]} to {after["type"]}, which is not '
@@ -165,17 +113,17 @@ def _(operation: migrations.AddField, context: OperationContext) -> Iterator[Fin
             "add-not-null-column",
             f'adds NOT NULL column "{name}" to existing table "{table}" without db_default',
         )
-    if _is_indexed(field):
+    if is_indexed(field):
         yield Finding(
             "index-not-concurrent",
             f'indexes the new column "{name}" of existing table "{table}" while blocking writes',
         )
-    if _has_foreign_key_constraint(field):
+    if has_foreign_key_constraint(field):
         yield Finding(
             "constraint-not-valid",
             f'adds a validated FOREIGN KEY on "{table}"."{name}"',
         )
-    check = None if field.is_relation else _named(name, field).db_parameters(_postgresql())["check"]
+    check = None if field.is_relation else named(name, field).db_parameters(postgresql())["check"]
     if check:
         yield Finding(
             "constraint-not-valid",
@@ -193,10 +141,10 @@ def _(operation: migrations.AlterField, context: OperationContext) -> Iterator[F
     name, old, new = operation.name, model.get_field(operation.name), operation.field
     if old.many_to_many or new.many_to_many:
         return
-    if _column(name, old) != _column(name, new):
+    if column(name, old) != column(name, new):
         yield Finding(
             "rename-column",
-            f'renames column "{table}"."{_column(name, old)}" to "{_column(name, new)}"',
+            f'renames column "{table}"."{column(name, old)}" to "{column(name, new)}"',
         )
     yield from _column_findings(old, new, name, table)
     if old.null and not new.null:
@@ -208,10 +156,10 @@ def _(operation: migrations.AlterField, context: OperationContext) -> Iterator[F
                 else "with no validated CHECK to spare the scan"
             )
             yield Finding("set-not-null", f'sets "{table}"."{name}" NOT NULL {why}')
-    if _is_indexed(new) and not _is_indexed(old):
+    if is_indexed(new) and not is_indexed(old):
         yield Finding("index-not-concurrent", f'indexes "{table}"."{name}" while blocking writes')
-    if _has_foreign_key_constraint(new) and not (
-        _has_foreign_key_constraint(old) and _target(old) == _target(new)
+    if has_foreign_key_constraint(new) and not (
+        has_foreign_key_constraint(old) and target(old) == target(new)
     ):
         yield Finding("constraint-not-valid", f'adds a validated FOREIGN KEY on "{table}"."{name}"')
 
@@ -225,7 +173,7 @@ def _(operation: migrations.RemoveField, context: OperationContext) -> Iterator[
     if field.many_to_many:
         yield Finding("drop-table", f'drops the many-to-many table of "{table}".{operation.name}')
     else:
-        yield Finding("drop-column", f'drops column "{table}"."{_column(operation.name, field)}"')
+        yield Finding("drop-column", f'drops column "{table}"."{column(operation.name, field)}"')
 
 
 @check_operation.register
@@ -233,7 +181,7 @@ def _(operation: migrations.RenameField, context: OperationContext) -> Iterator[
     if context.is_new(operation.model_name):
         return
     field = context.model(operation.model_name).get_field(operation.old_name)
-    old, new = _column(operation.old_name, field), _column(operation.new_name, field)
+    old, new = column(operation.old_name, field), column(operation.new_name, field)
     if old != new and not field.many_to_many:
         table = context.table(operation.model_name)
         yield Finding("rename-column", f'renames column "{table}"."{old}" to "{new}"')
