@@ -67,7 +67,7 @@ def children(pid: int) -> list[int]:
     return [
         int(entry.name)
         for entry in Path("/proc").iterdir()
-        if entry.name.isdigit() and (stat := _stat(int(entry.name))) and stat[1] == pid
+        if entry.name.isdigit() and (stat := _stat(entry / "stat")) and stat[1] == pid
     ]
 
 
@@ -75,7 +75,7 @@ def process_tree(pid: int) -> list[int]:
     """``pid`` and all its descendants, parents before children (from /proc)."""
     parents: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and (stat := _stat(int(entry.name))):
+        if entry.name.isdigit() and (stat := _stat(entry / "stat")):
             parents.setdefault(stat[1], []).append(int(entry.name))
     tree, index = [pid], 0
     while index < len(tree):
@@ -86,24 +86,34 @@ def process_tree(pid: int) -> list[int]:
 
 def kill_tree(pid: int, timeout: float = 10.0) -> None:
     """SIGKILL ``pid`` and every descendant, as when the machine dies, and wait until each has
-    exited (its sockets closed: a zombie has released them). The tree is listed first: a killed
-    parent's children are handed to init."""
+    exited (its sockets closed). The tree is listed first: a killed parent's children are handed
+    to init."""
     tree = process_tree(pid)
     for member in tree:
         with contextlib.suppress(ProcessLookupError):
             os.kill(member, signal.SIGKILL)
     deadline = time.monotonic() + timeout
-    while any((stat := _stat(member)) and stat[0] != "Z" for member in tree):
+    while not all(_exited(member) for member in tree):
         if time.monotonic() > deadline:
             raise StackError(f"Processes of {pid} still alive {timeout:g} s after SIGKILL.")
         time.sleep(0.01)
 
 
-def _stat(pid: int) -> tuple[str, int] | None:
-    """The process' state letter and parent pid, or None when it is gone."""
+def _exited(pid: int) -> bool:
+    """Whether every thread of ``pid`` has exited. A threaded server's main thread can be a
+    zombie while its other threads still run and hold its sockets (Redis has several)."""
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return True
+    return all((stat := _stat(task / "stat")) is None or stat[0] in "ZX" for task in tasks)
+
+
+def _stat(path: Path) -> tuple[str, int] | None:
+    """The state letter and parent pid in a /proc ``stat`` file, or None when it is gone."""
     try:
         # The command may hold spaces and parentheses: the fields after its last ")" are fixed.
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        fields = path.read_text().rsplit(")", 1)[1].split()
         return fields[0], int(fields[1])
     except (OSError, IndexError, ValueError):
         return None
