@@ -41,13 +41,16 @@ test: venv ## The whole suite: on a throwaway PostgreSQL primary + 2 replicas + 
 	$(VENV)/bin/pytest
 	$(VENV)/bin/pytest --embedded -m "not stack"
 
-lint: venv ## ruff, makemigrations --check and the migration rules
+# MIGRATIONS_SINCE=REF (the deployed release, e.g. origin/main) checks only the migrations new since
+# REF, against the models at REF (docs/migration-rules.md#adopting-the-rules).
+MIGRATIONS_SINCE ?=
+lint: venv ## ruff, makemigrations --check and the migration rules [MIGRATIONS_SINCE=REF]
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run
-	$(MANAGE) check_migrations
+	$(MANAGE) check_migrations $(if $(MIGRATIONS_SINCE),--since $(MIGRATIONS_SINCE))
 
-.PHONY: stack-up stack-down stack-status kill-replica start-replica promote-replica rejoin serve
+.PHONY: stack-up stack-down stack-status kill-replica start-replica promote-replica rejoin serve migrate-contract
 N ?= 1
 NODE ?= primary
 
@@ -81,6 +84,12 @@ rejoin: $(VENV)/.runtime ## Bring a fenced node back as a standby (fresh base ba
 serve: stack-up ## gunicorn (DEBUG=False) on the native stack at http://127.0.0.1:8000
 	eval "$$($(PY) -m stack env)" && PYTHON=$(PY) SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 \
 		docker/web/start.sh
+
+# The contract phase of a deploy (docs/migration-rules.md#deploy-phases): serve runs the expand
+# phase only, because the previous release may still be serving.
+migrate-contract: $(VENV)/.runtime ## Once no older release serves: the contract migrations (drops, NOT NULL) on the native stack
+	eval "$$($(PY) -m stack env)" && SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" \
+		$(MANAGE) safe_migrate --noinput --phase contract
 
 .PHONY: compose-test
 compose-test: venv ## docker-compose.yml for real: images built without a registry, up, a journey, replica faults under load, down

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Starts the shop on the stack: migrations (on the primary only), static files, a demo catalog
+# Starts the shop on the stack: the expand migrations (on the primary only; the contract ones wait
+# for `make migrate-contract` once no older release serves), static files, a demo catalog
 # when the database is empty, the superuser when one is asked for and missing, the cache warmed,
 # then gunicorn. The compose `web` service runs it, and so does `make serve` with the native
 # stack's environment (python -m stack env).
@@ -25,8 +26,8 @@ if [ -z "${SECRET_KEY:-}" ]; then
     export SECRET_KEY
 fi
 
-echo "==> Migrating the primary"
-"$python" manage.py safe_migrate --noinput
+echo "==> Migrating the primary (expand phase)"
+"$python" manage.py safe_migrate --noinput --phase expand
 echo "==> Collecting static files"
 "$python" manage.py collectstatic --noinput --verbosity 0
 echo "==> Seeding the demo catalog if the database is empty"

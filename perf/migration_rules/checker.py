@@ -5,9 +5,15 @@ Each migration is judged against the project state just before it, rebuilt from 
 graph, so the checks see the fields and tables as that migration finds them. Nothing touches a
 database. Violations the migration lists in ``reviewed_exceptions`` (rule code -> reason) are
 reported as allowed, with their reason, instead of failing the check.
+
+Its deploy phase (``phases``) decides what a drop or a NOT NULL means: a contract step in an
+expand migration breaks the release still running; in a contract migration it is the point, as
+long as it drops nothing that release still knows. That release is the code at ``since`` when
+given (``since``), else the code of the migration just before.
 """
 
 import site
+import sys
 import sysconfig
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -18,8 +24,12 @@ from django.db import migrations
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.state import ProjectState
 
-from .operations import OperationContext, check_operation
+from . import fields as _fields  # noqa: F401 (registers its checks)
+from . import operations as _operations  # noqa: F401 (registers its checks)
+from .context import Finding, OperationContext, check_operation
+from .phases import CONTRACT, PHASE_ATTRIBUTE, PHASES, phase_of, released_columns
 from .rules import DOCS, EXCEPTIONS_ATTRIBUTE, RULES, Violation
+from .since import new_since
 from .sql import is_data_operation
 
 # Operations that change only Django's model state, never the database.
@@ -48,34 +58,96 @@ def project_app_labels() -> list[str]:
     ]
 
 
-def check_migrations(app_labels: Iterable[str] | None = None) -> Report:
-    """Check every migration of ``app_labels`` (default: the project's apps) against the rules."""
+def check_migrations(
+    app_labels: Iterable[str] | None = None, *, since: str | None = None
+) -> Report:
+    """Check every migration of ``app_labels`` (default: the project's apps) against the rules;
+    with ``since`` (a git revision), only those new since it. Raises ``since.RevisionError``."""
     labels = list(app_labels) if app_labels else project_app_labels()
     for label in labels:
         apps.get_app_config(label)  # Raises LookupError for a label that is not installed.
     loader = MigrationLoader(None, ignore_no_migrations=True)
+    nodes = sorted(node for node in loader.graph.nodes if node[0] in labels)
+    released = None
+    if since is not None:
+        new = _new_nodes(loader, nodes, since)
+        nodes = [node for node in nodes if node in new]
+        released = released_columns(_state_without(loader, new))
     report = Report()
-    for node in sorted(node for node in loader.graph.nodes if node[0] in labels):
+    for node in nodes:
         migration = loader.graph.nodes[node]
         report.migrations.append(f"{migration.app_label}.{migration.name}")
         state = loader.project_state(node, at_end=False)
-        _apply_exceptions(migration, list(check_migration(migration, state)), report)
+        _apply_exceptions(migration, list(check_migration(migration, state, released)), report)
     return report
 
 
-def check_migration(migration: migrations.Migration, state: ProjectState) -> Iterator[Violation]:
-    """Judge one migration against ``state``, the project state before it; advances ``state``."""
+def _new_nodes(loader: MigrationLoader, nodes: list, since: str) -> set:
+    files = {
+        node: Path(sys.modules[type(loader.graph.nodes[node]).__module__].__file__)
+        for node in nodes
+    }
+    new_files = new_since(since, files.values())
+    return {node for node, file in files.items() if file.resolve() in new_files}
+
+
+def _state_without(loader: MigrationLoader, new: set) -> ProjectState:
+    """The models of the release at ``since``: every migration but the new ones applied."""
+    old = set(loader.graph.nodes) - new
+    leaves = [
+        node
+        for node in old
+        if not {child.key for child in loader.graph.node_map[node].children} & old
+    ]
+    if not leaves:
+        return ProjectState(real_apps=loader.unmigrated_apps)
+    return loader.graph.make_state(nodes=leaves, at_end=True, real_apps=loader.unmigrated_apps)
+
+
+def check_migration(
+    migration: migrations.Migration,
+    state: ProjectState,
+    released: set[tuple[str, str | None]] | None = None,
+) -> Iterator[Violation]:
+    """Judge one migration against ``state``, the project state before it; advances ``state``.
+
+    ``released``: the tables and columns of the release still running (``phases``); by default
+    those of ``state``.
+    """
+    label = f"{migration.app_label}.{migration.name}"
+    phase = getattr(migration, PHASE_ATTRIBUTE, None)
+    if phase is not None and phase not in PHASES:
+        detail = f"phase = {phase!r}: only {' or '.join(map(repr, PHASES))}"
+        yield Violation(RULES["invalid-phase"], label, PHASE_ATTRIBUTE, detail)
+    if released is None:
+        released = released_columns(state)
     context = OperationContext(migration.app_label, migration, state)
     for operation in migration.operations:
-        yield from _check_operation(operation, context)
+        for description, finding in _check_operation(operation, context):
+            if broken := _judge(finding, phase_of(migration), released):
+                yield Violation(RULES[broken.code], label, description, broken.detail)
         operation.state_forwards(migration.app_label, state)
         if isinstance(operation, migrations.CreateModel):
             context.created.add(operation.name_lower)
     yield from _check_data_with_schema(migration)
 
 
-def _check_operation(operation, context: OperationContext) -> Iterator[Violation]:
-    migration = f"{context.migration.app_label}.{context.migration.name}"
+def _judge(finding: Finding, phase: str, released: set) -> Finding | None:
+    """What a finding breaks in a migration of ``phase``, if anything."""
+    if phase != CONTRACT:
+        return finding
+    if finding.code == "contract-in-expand":
+        return None
+    if finding.drops:
+        # A table the raw SQL does not quote cannot be looked up: assume the worst.
+        if finding.drops in released or finding.drops[0] == "?":
+            detail = f"{finding.detail}, which the release still running has in its models"
+            return Finding("contract-same-release", detail)
+        return None
+    return finding
+
+
+def _check_operation(operation, context: OperationContext) -> Iterator[tuple[str, Finding]]:
     if isinstance(operation, migrations.SeparateDatabaseAndState):
         # Only the database operations run SQL, each against the state the previous one left.
         inner = OperationContext(
@@ -86,11 +158,9 @@ def _check_operation(operation, context: OperationContext) -> Iterator[Violation
             database_operation.state_forwards(context.app_label, inner.state)
         return
     for finding in check_operation(operation, context):
-        yield Violation(RULES[finding.code], migration, operation.describe(), finding.detail)
+        yield operation.describe(), finding
     if not operation.reversible:
-        yield Violation(
-            RULES["irreversible"], migration, operation.describe(), "has no reverse operation"
-        )
+        yield operation.describe(), Finding("irreversible", "has no reverse operation")
 
 
 def _database_operations(operations: Iterable) -> Iterator:

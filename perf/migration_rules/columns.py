@@ -68,3 +68,72 @@ def widens(old_type: str, new_type: str) -> bool:
             and int(new_numeric[1]) >= int(old_numeric[1])
         )
     return False
+
+
+def m2m_table(table: str, name: str, field: models.ManyToManyField) -> str:
+    """The table of an auto-created many-to-many relation (before Django truncates long names)."""
+    return field.db_table or f"{table}_{name}"
+
+
+def alters_foreign_key(old: models.Field, new: models.Field, name: str) -> bool:
+    """Whether Django drops and re-creates (and so validates again) the column's foreign key.
+
+    Django's schema editor does so for any change of the field other than its Python-only
+    attributes (``on_delete``, ``related_name``, ``verbose_name``...): a new ``to_field``,
+    ``null``, ``db_index``, ``unique`` or target all re-create it.
+    """
+    if not (has_foreign_key_constraint(old) and has_foreign_key_constraint(new)):
+        return False
+    return _database_side(named(name, old)) != _database_side(named(name, new))
+
+
+def _database_side(field: models.Field) -> tuple:
+    # As the schema editor's _field_should_be_altered(), on a state's unresolved fields.
+    _name, path, args, kwargs = field.deconstruct()
+    for attr in (*field.non_db_attrs, "db_comment"):
+        kwargs.pop(attr, None)
+    kwargs["to"] = str(kwargs.get("to", "")).lower()
+    return field.column, path, args, kwargs
+
+
+# Functions PostgreSQL marks VOLATILE: a column added with such a default gets a value per row,
+# so the table is rewritten. STABLE ones (now(), statement_timestamp(), which Django's Now() emits)
+# are evaluated once and stored as the column's missing value: no rewrite since PostgreSQL 11.
+VOLATILE_FUNCTIONS = (
+    "random",
+    "random_normal",
+    "gen_random_uuid",
+    "uuid_generate_v1",
+    "uuid_generate_v1mc",
+    "uuid_generate_v4",
+    "uuidv4",
+    "uuidv7",
+    "clock_timestamp",
+    "timeofday",
+    "nextval",
+)
+VOLATILE_CALL = re.compile(rf"\b({'|'.join(VOLATILE_FUNCTIONS)})\s*\(", re.IGNORECASE)
+AUTO_FIELDS = ("AutoField", "BigAutoField", "SmallAutoField")
+
+
+def volatile_default(field: models.Field) -> str | None:
+    """The volatile function a new column's database default calls, if any."""
+    if field.get_internal_type() in AUTO_FIELDS:
+        return "nextval (an identity column numbers every row)"
+    if field.db_default is models.NOT_PROVIDED:
+        return None
+    return _volatile_call(field.db_default)
+
+
+def _volatile_call(expression) -> str | None:
+    if isinstance(expression, models.expressions.RawSQL):
+        text = expression.sql
+    else:  # Func names its SQL function, or spells it in its template (RandomUUID).
+        extra = getattr(expression, "extra", {})
+        function = extra.get("function") or getattr(expression, "function", None) or ""
+        template = extra.get("template") or getattr(expression, "template", "")
+        text = f"{function}() {template}"
+    if match := VOLATILE_CALL.search(text):
+        return match[1].lower()
+    sources = getattr(expression, "get_source_expressions", list)()
+    return next(filter(None, map(_volatile_call, filter(None, sources))), None)

@@ -22,7 +22,8 @@ from django_migration_linter.sql_analyser.base import Check, CheckMode, CheckTyp
 from django_migration_linter.sql_analyser.base import has_not_null_column as _has_not_null_column
 from django_migration_linter.sql_analyser.postgresql import PostgresqlAnalyser
 
-from .operations import Finding, OperationContext, check_operation
+from .columns import VOLATILE_CALL
+from .context import Finding, OperationContext, check_operation
 
 LINTER_RULES = {
     "NOT_NULL": "add-not-null-column",
@@ -39,6 +40,8 @@ LINTER_RULES = {
     "REINDEX": "index-not-concurrent",
     "ADD_CONSTRAINT_VALIDATED": "constraint-not-valid",
     "RUNPYTHON_MODEL_IMPORT": "historical-models",
+    "VOLATILE_DEFAULT": "volatile-default",
+    "STORED_GENERATED": "stored-generated-column",
 }
 
 DATA_STATEMENTS = {"INSERT", "UPDATE", "DELETE", "SELECT"}
@@ -51,6 +54,16 @@ def _adds_not_null_column(sql: list[str], **kwargs) -> bool:
 def _adds_validated_constraint(sql: str, **kwargs) -> bool:
     return bool(re.search(r"ADD CONSTRAINT .*\b(CHECK|FOREIGN KEY)\b", sql)) and (
         "NOT VALID" not in sql
+    )
+
+
+def _adds_rewriting_column(sql: str, **kwargs) -> bool:
+    if "ADD COLUMN" not in sql:
+        return False
+    default = re.search(r"\bDEFAULT\b(.*)", sql)
+    return bool(
+        (default and VOLATILE_CALL.search(default[1]))
+        or re.search(r"\b(SMALL|BIG)?SERIAL\b|\bAS IDENTITY\b", sql)
     )
 
 
@@ -86,6 +99,20 @@ class ZeroDowntimeAnalyser(PostgresqlAnalyser):
             code="ADD_CONSTRAINT_VALIDATED",
             fn=_adds_validated_constraint,
             message="ADD CONSTRAINT without NOT VALID validates at once",
+            mode=CheckMode.ONE_LINER,
+            type=CheckType.ERROR,
+        ),
+        Check(
+            code="VOLATILE_DEFAULT",
+            fn=_adds_rewriting_column,
+            message="ADD COLUMN with a volatile default (or serial, identity) rewrites the table",
+            mode=CheckMode.ONE_LINER,
+            type=CheckType.ERROR,
+        ),
+        Check(
+            code="STORED_GENERATED",
+            fn=lambda sql, **kwargs: bool(re.search(r"ADD COLUMN .*\bGENERATED ALWAYS AS \(", sql)),
+            message="ADD COLUMN ... GENERATED ALWAYS AS ... STORED rewrites the table",
             mode=CheckMode.ONE_LINER,
             type=CheckType.ERROR,
         ),
@@ -130,10 +157,17 @@ def _(operation: migrations.RunSQL, context: OperationContext) -> Iterator[Findi
         return
     errors, _ignored, warnings = analyse_sql_statements(ZeroDowntimeAnalyser, statements)
     for issue in errors + warnings:
-        if issue.code in LINTER_RULES:
-            where = f' on "{issue.table}"' if issue.table else ""
-            where += f' column "{issue.column}"' if issue.column else ""
-            yield Finding(LINTER_RULES[issue.code], f"raw SQL: {issue.message}{where}")
+        if issue.code not in LINTER_RULES:
+            continue
+        code = LINTER_RULES[issue.code]
+        where = f' on "{issue.table}"' if issue.table else ""
+        where += f' column "{issue.column}"' if issue.column else ""
+        drops = None
+        if code in ("drop-column", "drop-table"):
+            drops = (issue.table or "?", issue.column if code == "drop-column" else None)
+        yield Finding(code, f"raw SQL: {issue.message}{where}", drops)
+        if code == "set-not-null":
+            yield Finding("contract-in-expand", f"raw SQL: SET NOT NULL{where}")
     if _runs_in_transaction(operation, context.migration) and any(
         "CONCURRENTLY" in statement for statement in statements
     ):

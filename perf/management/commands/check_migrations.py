@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from perf.migration_rules.checker import check_migrations
 from perf.migration_rules.rules import DOCS
+from perf.migration_rules.since import RevisionError
 
 
 class Command(BaseCommand):
@@ -18,11 +19,21 @@ class Command(BaseCommand):
             nargs="*",
             help="Apps to check (default: every installed app that is not an installed package).",
         )
+        parser.add_argument(
+            "--since",
+            metavar="REF",
+            help=(
+                "Check only the migrations whose files are new since the git revision REF (the "
+                "deployed release, e.g. origin/main or the last release tag), and take the models "
+                "at REF as the release still running during the deploy. Lets a project with an "
+                "old history take the rules up."
+            ),
+        )
 
     def handle(self, *args, **options):
         try:
-            report = check_migrations(options["app_labels"])
-        except LookupError as error:
+            report = check_migrations(options["app_labels"], since=options["since"])
+        except (LookupError, RevisionError) as error:
             raise CommandError(str(error)) from error
         for violation in report.violations:
             self.stderr.write(f"{violation}\n")

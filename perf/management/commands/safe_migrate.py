@@ -8,6 +8,11 @@ Before a migration with ``atomic = False`` runs, the INVALID indexes an interrup
 ``CREATE INDEX CONCURRENTLY`` of it left behind (in this run or a killed one) are dropped. It
 refuses to run against a hot standby: migrations run on the primary only. On other databases it
 is plain ``migrate``. Every option of ``migrate`` works the same.
+
+``--phase expand`` applies only what may run while the previous release still serves: each app's
+migrations up to its first one marked ``phase = "contract"`` (and none that depends on one);
+``--phase contract``, run once that release is gone, applies the rest (``perf.migration_rules.
+phases``). Without ``--phase`` it applies everything, as ``migrate`` does.
 """
 
 import contextlib
@@ -16,8 +21,9 @@ import time
 from django.core.management.base import CommandError
 from django.core.management.commands import migrate
 from django.db import DatabaseError, OperationalError, connections
+from django.db.migrations.executor import MigrationExecutor
 
-from perf.migration_rules import locks
+from perf.migration_rules import locks, phases
 
 
 class Command(migrate.Command):
@@ -28,6 +34,15 @@ class Command(migrate.Command):
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
+        parser.add_argument(
+            "--phase",
+            choices=phases.PHASES,
+            help=(
+                "expand: only the migrations that may run while the previous release still "
+                "serves (each app's, up to its first phase = 'contract' migration); contract: "
+                "the rest, once the previous release is gone. Default: all."
+            ),
+        )
         parser.add_argument(
             "--lock-timeout",
             default="2s",
@@ -67,7 +82,9 @@ class Command(migrate.Command):
         self.lock_timeout = None
         self.current_migration = None
         if self.connection.vendor != "postgresql":
-            return super().handle(*args, **options)
+            for run in self._runs(options):
+                super().handle(*args, **run)
+            return
         if options["attempts"] < 1:
             raise CommandError("--attempts must be at least 1.")
         if locks.is_standby(self.connection):
@@ -99,11 +116,44 @@ class Command(migrate.Command):
                 f"{options['attempts']} attempts."
             )
         try:
-            return self._migrate_with_retries(*args, **options)
+            for run in self._runs(options):
+                self._migrate_with_retries(*args, **run)
         finally:
             # In a failed transaction they are rolled back anyway; keep the original error.
             with contextlib.suppress(DatabaseError):
                 locks.reset_timeouts(self.connection)
+
+    def _runs(self, options: dict) -> list[dict]:
+        """The options of each ``migrate`` to run: the command's own, or for ``--phase expand``
+        one per target that brings the database to the end of the expand phase."""
+        if options["phase"] != phases.EXPAND:
+            return [options]
+        executor = MigrationExecutor(self.connection)
+        graph = executor.loader.graph
+        label, name = options["app_label"], options["migration_name"]
+        if label and name:
+            try:
+                targets = [(label, executor.loader.get_migration_by_prefix(label, name).name)]
+            except KeyError as error:
+                raise CommandError(f"No migration {name!r} in app {label!r}.") from error
+        else:
+            targets = [node for node in graph.leaf_nodes() if not label or node[0] == label]
+        plan = executor.migration_plan(targets)
+        if any(backwards for _migration, backwards in plan):
+            raise CommandError("--phase applies migrations; unapply them without --phase.")
+        expand, held = phases.expand_plan(graph, [migration for migration, _ in plan])
+        if held and options["verbosity"] >= 1:
+            self.stdout.write(
+                f"safe_migrate --phase expand holds back {len(held)} migration(s) for the "
+                "contract phase (safe_migrate --phase contract, once the previous release is "
+                f"gone): {', '.join(f'{app}.{migration}' for app, migration in held)}"
+            )
+        if not expand and options["verbosity"] >= 1:
+            self.stdout.write("No migrations to apply in the expand phase.")
+        return [
+            {**options, "app_label": app, "migration_name": migration}
+            for app, migration in phases.plan_targets(graph, expand)
+        ]
 
     def _migrate_with_retries(self, *args, **options):
         for attempt in range(1, options["attempts"] + 1):

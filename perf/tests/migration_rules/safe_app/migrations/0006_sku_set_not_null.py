@@ -3,6 +3,8 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    phase = "contract"
+
     dependencies = [("rules_safe", "0005_validate_sku_not_null")]
 
     operations = [

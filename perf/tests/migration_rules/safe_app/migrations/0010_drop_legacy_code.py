@@ -1,11 +1,10 @@
-# Contract, release N+1: no running code knows the column any more, so it can go.
+# Contract, release N+1: no running code knows the column any more (0009, release N, removed it
+# from the model), so it can go once release N+1 serves alone.
 from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    reviewed_exceptions = {
-        "drop-column": "Contract step: migration 0009 (release N) removed legacy_code from the code.",
-    }
+    phase = "contract"
 
     dependencies = [("rules_safe", "0009_stop_using_legacy_code")]
 
