@@ -17,9 +17,10 @@ RELEASE_RULES = (
             "Release N: make the column nullable (or give it a db_default) and remove the "
             "field from the model with SeparateDatabaseAndState(state_operations=[RemoveField"
             "(...)]), so the column stays in the database.",
-            "Release N+1: drop the column (SeparateDatabaseAndState(database_operations="
-            '[RemoveField(...)]) or RunSQL) in a migration marked phase = "contract"; it runs '
-            "with safe_migrate --phase contract, once release N+1 serves alone.",
+            "Release N+1: drop the column with RunSQL('ALTER TABLE ... DROP COLUMN ...', "
+            "reverse_sql='ALTER TABLE ... ADD COLUMN ... NULL') in a migration marked "
+            'phase = "contract"; it runs with safe_migrate --phase contract, once release N+1 '
+            "serves alone.",
         ),
     ),
     Rule(
@@ -32,8 +33,8 @@ RELEASE_RULES = (
         steps=(
             "Release N: remove the model from the code with SeparateDatabaseAndState("
             "state_operations=[DeleteModel(...)]).",
-            "Release N+1: drop the table (database_operations=[DeleteModel(...)] or RunSQL) "
-            'in a migration marked phase = "contract".',
+            "Release N+1: drop the table with RunSQL('DROP TABLE ...', reverse_sql=<its CREATE "
+            'TABLE>) in a migration marked phase = "contract".',
         ),
     ),
     Rule(

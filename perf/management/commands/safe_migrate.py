@@ -131,7 +131,9 @@ class Command(migrate.Command):
         executor = MigrationExecutor(self.connection)
         graph = executor.loader.graph
         label, name = options["app_label"], options["migration_name"]
-        if label and name:
+        if label and name == "zero":
+            targets = [(label, None)]
+        elif label and name:
             try:
                 targets = [(label, executor.loader.get_migration_by_prefix(label, name).name)]
             except KeyError as error:
