@@ -9,6 +9,8 @@ number of cache round trips and, once they are cached, no query.
 
 Each object lives in a namespace, and so does each page (``catalog.namespaces`` says which
 edits retire which); saving a model bumps, after commit, the namespaces whose objects it changes.
+The keys of cached objects carry their shape (``perf.cache.shapes``): during a deploy the old and
+the new release share Redis, and neither reads the objects of the other.
 """
 
 from collections.abc import Callable, Iterable, Sequence
@@ -18,7 +20,7 @@ from django.db.models.functions import RowNumber
 from django.template.loader import render_to_string
 
 from catalog import selectors
-from catalog.models import Product
+from catalog.models import Category, Product, ProductImage, ProductVariant
 from catalog.namespaces import (
     LISTINGS,
     TREE,
@@ -27,7 +29,13 @@ from catalog.namespaces import (
     page_namespace,
 )
 from perf.cache import data_cache
+from perf.cache.shapes import shape
 from perf.twopass.keys import template_version
+
+#: What a cached product (details or card) and the cached category tree hold.
+PRODUCT_SHAPE = shape(Product, Category, ProductVariant, ProductImage)
+TREE_SHAPE = shape(selectors.CategoryTree, Category)
+TREE_KEY = f"tree:{TREE_SHAPE}"
 
 #: The home page's shelves of products, by name.
 SHELVES = {"featured": selectors.featured_products, "new-arrivals": selectors.new_arrivals}
@@ -39,19 +47,19 @@ def card_keys(ids: Iterable[int]) -> dict[str, list[str]]:
 
 
 def detail_key(slug: str) -> str:
-    return f"product:{slug}"
+    return f"product:{PRODUCT_SHAPE}:{slug}"
 
 
 def card_key(product_id: int) -> str:
     # A card holds its HTML, so the templates' version is part of its key.
-    return f"card:{template_version()}:{product_id}"
+    return f"card:{template_version()}:{PRODUCT_SHAPE}:{product_id}"
 
 
 # --- Reads ---------------------------------------------------------------------------------------
 
 
 def category_tree() -> selectors.CategoryTree:
-    return data_cache().get_or_set("tree", selectors.category_tree, namespaces=[TREE])
+    return data_cache().get_or_set(TREE_KEY, selectors.category_tree, namespaces=[TREE])
 
 
 def product_detail(slug: str) -> Product | None:

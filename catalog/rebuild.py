@@ -7,6 +7,7 @@ from django.urls import reverse
 from catalog import selectors
 from catalog.cache import (
     SHELVES,
+    TREE_KEY,
     card_keys,
     cards,
     category_tree,
@@ -43,7 +44,7 @@ class CatalogRebuilder:
 
     def rebuild_data(self) -> Iterator[int]:
         cache = data_cache()
-        cache.refresh_many({"tree": [TREE]}, lambda keys: {"tree": selectors.category_tree()})
+        cache.refresh_many({TREE_KEY: [TREE]}, lambda keys: {TREE_KEY: selectors.category_tree()})
         for name, select in SHELVES.items():
             cache.refresh_many(
                 {f"home:{name}": [LISTINGS]},

@@ -4,7 +4,8 @@ import json
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalog import cache, rebuild, selectors
@@ -128,3 +129,20 @@ def test_a_product_saved_inside_a_transaction_is_retired_after_the_commit(
         assert client.get(url)["X-Cache"] == "hit"
 
     assert "Northwind" in client.get(url).text
+
+
+def test_products_cached_by_a_release_of_another_shape_are_not_read(catalog, monkeypatch):
+    slugs = [product.slug for product in catalog[:3]]
+    cache.product_details(slugs)
+    with CaptureQueriesContext(connection) as this_release:
+        cache.product_details(slugs)
+
+    monkeypatch.setattr(cache, "PRODUCT_SHAPE", "other-shape")
+    data_cache().clear_local()
+    with CaptureQueriesContext(connection) as other_release:
+        details = cache.product_details(slugs)
+
+    assert len(this_release) == 0
+    assert len(other_release) > 0
+    assert [product.slug for product in details] == slugs
+    assert cache.detail_key("x") == "product:other-shape:x"

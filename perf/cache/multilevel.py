@@ -19,6 +19,9 @@ generations read *before* it was computed, and only if they are still current ju
 storing: a render that started before an invalidation is never stored after it. And nothing is
 stored from inside a transaction, whose data other connections cannot see yet and which may still
 roll back.
+
+Keys are the caller's: those of pickled objects should carry the objects' shape (``shapes``), so
+the two releases that share L2 during a deploy never read each other's objects.
 """
 
 import time
