@@ -20,6 +20,10 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from perf.cache import data_cache, invalidate
+from perf.cache.shapes import shape
+
+#: Part of the cached user's key: a release whose user model differs never reads it.
+USER_SHAPE = shape(get_user_model())
 
 
 def user_namespace(user_id: object) -> str:
@@ -36,7 +40,7 @@ def hole_namespaces(request: HttpRequest) -> list[str]:
 class CachedModelBackend(ModelBackend):
     def get_user(self, user_id):
         user = data_cache().get_or_set(
-            f"user:{user_id}",
+            f"user:{USER_SHAPE}:{user_id}",
             lambda: super(CachedModelBackend, self).get_user(user_id),
             namespaces=[user_namespace(user_id)],
         )

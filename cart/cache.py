@@ -26,6 +26,9 @@ from cart.selectors import EMPTY_SUMMARY, CartSummary, cart_summary
 from cart.session import SESSION_KEY
 from catalog.namespaces import LISTINGS
 from perf.cache import data_cache, forget, invalidate
+from perf.cache.shapes import shape
+
+SUMMARY_SHAPE = shape(CartSummary)
 
 
 def cart_namespace(cart_id: int) -> str:
@@ -53,7 +56,7 @@ def minicart_summary(request: HttpRequest) -> CartSummary:
     if cart_id is None:
         return EMPTY_SUMMARY
     return data_cache().get_or_set(
-        f"cart-summary:{cart_id}:{user_id}",
+        f"cart-summary:{SUMMARY_SHAPE}:{cart_id}:{user_id}",
         lambda: cart_summary(cart_id, user_id=user_id),
         namespaces=[cart_namespace(cart_id), LISTINGS],
     )
