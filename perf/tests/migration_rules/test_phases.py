@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import migrations
+from django.db import migrations, models
 from django.db.migrations.graph import MigrationGraph
 from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.state import ProjectState
 
+from perf.migration_rules.checker import check_migration
 from perf.migration_rules.phases import expand_plan, plan_targets
 
 from .postgres import columns
@@ -107,3 +109,26 @@ def test_the_start_script_and_make_serve_run_the_expand_phase_only():
     assert "serve: stack-up" in makefile
     assert "docker/web/start.sh" in makefile
     assert "safe_migrate --noinput --phase contract" in makefile
+
+
+def contract_codes(sql: str, released: set | None = None) -> set[str]:
+    state = ProjectState()
+    migrations.CreateModel(
+        "Item", [("id", models.BigAutoField(primary_key=True)), ("note", models.TextField())]
+    ).state_forwards("shop", state)
+    migrations.RemoveField("item", "note").state_forwards("shop", state)  # release N forgot it
+    drop = migrations.Migration("0003_drop_note", "shop")
+    drop.phase, drop.operations = "contract", [migrations.RunSQL(sql, migrations.RunSQL.noop)]
+    return {violation.rule.code for violation in check_migration(drop, state, released)}
+
+
+def test_a_contract_drop_is_judged_against_the_release_still_running():
+    sql = 'ALTER TABLE "shop_item" DROP COLUMN "note"'
+
+    assert contract_codes(sql) == set()
+    # The release at --since REF still had the field.
+    assert contract_codes(sql, released={("shop_item", None), ("shop_item", "note")}) == {
+        "contract-same-release"
+    }
+    # A table the SQL does not quote cannot be looked up: refused rather than guessed.
+    assert contract_codes("ALTER TABLE shop_item DROP COLUMN note") == {"contract-same-release"}
