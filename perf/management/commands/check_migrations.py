@@ -49,9 +49,10 @@ class Command(BaseCommand):
                 f"{len(report.migrations)} migrations; the rules and recipes are in {DOCS}."
             )
         if options["verbosity"] >= 1:
+            since = f" new since {options['since']}" if options["since"] else ""
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"{len(report.migrations)} migrations follow the migration rules "
+                    f"{len(report.migrations)} migrations{since} follow the migration rules "
                     f"({len(report.allowed)} reviewed exception(s))."
                 )
             )
