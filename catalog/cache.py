@@ -41,13 +41,34 @@ TREE_KEY = f"tree:{TREE_SHAPE}"
 SHELVES = {"featured": selectors.featured_products, "new-arrivals": selectors.new_arrivals}
 
 
-def card_keys(ids: Iterable[int]) -> dict[str, list[str]]:
-    """The data-cache keys of the cards of ``ids``, with their namespaces."""
-    return {card_key(pk): [card_namespace(pk)] for pk in ids}
+def card_keys(ids: Iterable[int]) -> dict[str, int]:
+    """The data-cache keys of the cards of ``ids``, each with its id."""
+    return {card_key(pk): pk for pk in ids}
+
+
+def card_namespaces(product_id: int) -> list[str]:
+    return [card_namespace(product_id)]
+
+
+def detail_keys(slugs: Iterable[str]) -> dict[str, str]:
+    """The data-cache keys of the details of ``slugs``, each with its slug."""
+    return {detail_key(slug): slug for slug in slugs}
+
+
+def detail_namespaces(slug: str) -> list[str]:
+    return [page_namespace(slug)]
 
 
 def detail_key(slug: str) -> str:
     return f"product:{PRODUCT_SHAPE}:{slug}"
+
+
+def related_key(product_id: int) -> str:
+    return f"related:{product_id}"
+
+
+def shelf_key(name: str) -> str:
+    return f"home:{name}"
 
 
 def card_key(product_id: int) -> str:
@@ -70,8 +91,8 @@ def product_detail(slug: str) -> Product | None:
 
 def product_details(slugs: Iterable[str]) -> list[Product]:
     """The details of the active products among ``slugs``, in that order."""
-    keys = {detail_key(slug): [page_namespace(slug)] for slug in slugs}
-    found = data_cache().get_many(keys, fetch_details)
+    keys = detail_keys(slugs)
+    found = data_cache().get_many(keys, fetch_details, namespaces=detail_namespaces)
     return [found[key] for key in keys if key in found]
 
 
@@ -83,14 +104,14 @@ def ids_of(products: QuerySet[Product]) -> QuerySet:
 def cards(ids: Iterable[int]) -> list[Product]:
     """Product cards for ``ids``, in that order; inactive or deleted products are left out."""
     keys = card_keys(ids)
-    found = data_cache().get_many(keys, fetch_cards)
+    found = data_cache().get_many(keys, fetch_cards, namespaces=card_namespaces)
     return [found[key] for key in keys if key in found]
 
 
 def related_cards(product: Product) -> list[Product]:
     """Cards of a few other products of the category (``selectors.related_products``)."""
     return _shelf(
-        f"related:{product.pk}",
+        related_key(product.pk),
         lambda: selectors.related_products(product),
         namespaces=[category_namespace(product.category_id)],
     )
@@ -98,7 +119,7 @@ def related_cards(product: Product) -> list[Product]:
 
 def shelf_cards(name: str) -> list[Product]:
     """The cards of a home shelf (``SHELVES``)."""
-    return _shelf(f"home:{name}", SHELVES[name], namespaces=[LISTINGS])
+    return _shelf(shelf_key(name), SHELVES[name], namespaces=[LISTINGS])
 
 
 def _shelf(
@@ -113,26 +134,24 @@ def _shelf(
 
     def select_ids() -> list[int]:
         selected.extend(_with_html(product) for product in select())
-        by_key = {card_key(product.pk): product for product in selected}
-        data_cache().refresh_many(card_keys(product.pk for product in selected), lambda _: by_key)
+        by_id = {product.pk: product for product in selected}
+        data_cache().refresh_many(card_keys(by_id), lambda _: by_id, namespaces=card_namespaces)
         return [product.pk for product in selected]
 
     ids = data_cache().get_or_set(key, select_ids, namespaces=namespaces)
     return selected if selected else cards(ids)
 
 
-def fetch_details(keys: list[str]) -> dict[str, Product]:
-    """The details for ``detail_key(slug)`` keys, computed in one query."""
-    slugs = [key.removeprefix(detail_key("")) for key in keys]
+def fetch_details(slugs: list[str]) -> dict[str, Product]:
+    """The details of the active products among ``slugs``, by slug, in one query."""
     products = selectors.product_page_queryset().filter(slug__in=slugs)
-    return {detail_key(product.slug): product for product in products}
+    return {product.slug: product for product in products}
 
 
-def fetch_cards(keys: list[str]) -> dict[str, Product]:
-    """The cards for ``card_key(id)`` keys, computed in one query, their HTML rendered."""
-    ids = [int(key.rsplit(":", 1)[1]) for key in keys]
+def fetch_cards(ids: list[int]) -> dict[int, Product]:
+    """The cards of the active products among ``ids``, by id, in one query, HTML rendered."""
     products = selectors.product_cards(Product.objects.filter(pk__in=ids))
-    return {card_key(product.pk): _with_html(product) for product in products}
+    return {product.pk: _with_html(product) for product in products}
 
 
 def _with_html(product: Product) -> Product:

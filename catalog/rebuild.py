@@ -9,15 +9,19 @@ from catalog.cache import (
     SHELVES,
     TREE_KEY,
     card_keys,
+    card_namespaces,
     cards,
     category_tree,
-    detail_key,
+    detail_keys,
+    detail_namespaces,
     fetch_cards,
     fetch_details,
     related_ids,
+    related_key,
+    shelf_key,
 )
 from catalog.models import Category, Product
-from catalog.namespaces import LISTINGS, TREE, category_namespace, page_namespace
+from catalog.namespaces import LISTINGS, TREE, category_namespace
 from perf.cache import data_cache
 
 #: Products per batch when the whole data level is rebuilt, and pages per batch after it.
@@ -44,19 +48,24 @@ class CatalogRebuilder:
 
     def rebuild_data(self) -> Iterator[int]:
         cache = data_cache()
-        cache.refresh_many({TREE_KEY: [TREE]}, lambda keys: {TREE_KEY: selectors.category_tree()})
-        for name, select in SHELVES.items():
-            cache.refresh_many(
-                {f"home:{name}": [LISTINGS]},
-                lambda keys, select=select: {keys[0]: [product.pk for product in select()]},
-            )
+        cache.refresh_many(
+            {TREE_KEY: "tree"},
+            lambda _: {"tree": selectors.category_tree()},
+            namespaces=lambda _: [TREE],
+        )
+        cache.refresh_many(
+            {shelf_key(name): name for name in SHELVES},
+            lambda names: {name: [product.pk for product in SHELVES[name]()] for name in names},
+            namespaces=lambda _: [LISTINGS],
+        )
         yield 1 + len(SHELVES)
         for batch in self._batches(REBUILD_BATCH):
-            batch_cards = card_keys(pk for pk, _, _ in batch)
+            slugs = detail_keys(slug for _, slug, _ in batch)
+            ids = card_keys(pk for pk, _, _ in batch)
             yield (
-                len(cache.refresh_many(self._detail_keys(batch), fetch_details))
-                + len(cache.refresh_many(batch_cards, fetch_cards))
-                + len(cache.refresh_many(self._related_keys(batch), self._related))
+                len(cache.refresh_many(slugs, fetch_details, namespaces=detail_namespaces))
+                + len(cache.refresh_many(ids, fetch_cards, namespaces=card_namespaces))
+                + len(self._related(cache.refresh_many, batch))
             )
 
     def page_count(self) -> int:
@@ -68,8 +77,9 @@ class CatalogRebuilder:
         for batch in self._batches(PAGE_BATCH):
             # What the batch's product pages read, in bulk: L1 and the snapshot then have it.
             category_tree()
-            data_cache().get_many(self._detail_keys(batch), fetch_details)
-            related = data_cache().get_many(self._related_keys(batch), self._related)
+            slugs = detail_keys(slug for _, slug, _ in batch)
+            data_cache().get_many(slugs, fetch_details, namespaces=detail_namespaces)
+            related = self._related(data_cache().get_many, batch)
             cards(pk for ids in related.values() for pk in ids)
             yield [reverse("catalog:product", args=[slug]) for _, slug, _ in batch]
 
@@ -77,13 +87,15 @@ class CatalogRebuilder:
         for start in range(0, len(self.products), size):
             yield self.products[start : start + size]
 
-    def _detail_keys(self, batch) -> dict[str, list[str]]:
-        return {detail_key(slug): [page_namespace(slug)] for _, slug, _ in batch}
+    def _related(self, read, batch) -> dict[str, list[int]]:
+        """The related products' ids of the batch's products through ``read`` (``get_many``
+        or ``refresh_many``), the same keys as ``catalog.cache.related_cards``."""
+        return read(
+            {related_key(pk): pk for pk, _, _ in batch},
+            self._fetch_related,
+            namespaces=lambda pk: [category_namespace(self.category_of[pk])],
+        )
 
-    def _related_keys(self, batch) -> dict[str, list[str]]:
-        return {f"related:{pk}": [category_namespace(category)] for pk, _, category in batch}
-
-    def _related(self, keys: list[str]) -> dict[str, list[int]]:
-        ids = [int(key.removeprefix("related:")) for key in keys]
+    def _fetch_related(self, ids: list[int]) -> dict[int, list[int]]:
         related = related_ids(sorted({self.category_of[pk] for pk in ids}))
-        return {f"related:{pk}": related[pk] for pk in ids}
+        return {pk: related[pk] for pk in ids}

@@ -12,7 +12,14 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from catalog import selectors
-from catalog.cache import card_key, card_keys, detail_key
+from catalog.cache import (
+    card_key,
+    card_keys,
+    card_namespaces,
+    detail_key,
+    detail_keys,
+    detail_namespaces,
+)
 from catalog.models import Category, Product, ProductImage, ProductVariant
 from catalog.namespaces import (
     LISTINGS,
@@ -147,8 +154,8 @@ def stock_moved(sender, variant_ids: Iterable[int], **kwargs) -> None:
         .values_list("product_id", "total")
     )
     slugs = {product_id: slug for _, _, product_id, slug in variants}
-    details = data_cache().peek_many({detail_key(s): [page_namespace(s)] for s in slugs.values()})
-    shown_cards = data_cache().peek_many(card_keys(product_ids))
+    details = data_cache().peek_many(detail_keys(slugs.values()), namespaces=detail_namespaces)
+    shown_cards = data_cache().peek_many(card_keys(product_ids), namespaces=card_namespaces)
 
     moved_pages = set()
     for pk, stock, product_id, slug in variants:

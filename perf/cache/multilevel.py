@@ -10,7 +10,8 @@ so hot keys are usually refreshed before anyone sees them expire.
 
 ``get_many`` is for many cheap values computed in one batch (products by id): a fixed number of
 round trips whatever the number of keys, and whatever is missing or expired is computed in one
-call.
+call. The caller hands each key with the item it stands for (``{"card:7": 7}``), and ``compute``
+receives the items that missed, so nothing parses a key back into an id.
 
 Three rules keep wrong data out. Values of a namespace invalidated moments ago are computed from
 the primary database, never from a replica that may still lag behind the write (see
@@ -25,7 +26,7 @@ the two releases that share L2 during a deploy never read each other's objects.
 """
 
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from contextlib import nullcontext
 from typing import Any, TypeVar
 
@@ -39,6 +40,11 @@ from perf.db.routing import use_primary
 from perf.db.transactions import in_transaction
 
 T = TypeVar("T")
+Item = TypeVar("Item", bound=Hashable)
+#: Computes the values of the items that missed: item -> value (an item left out has none).
+Compute = Callable[[list[Any]], Mapping[Any, Any]]
+#: The namespaces whose invalidation retires an item's value.
+Namespaces = Callable[[Any], Sequence[str]]
 
 
 class MultiLevelCache:
@@ -98,7 +104,7 @@ class MultiLevelCache:
                 return entry.value
         try:
             values = self._recompute(
-                {full_key: key}, set(namespaces), generations, lambda keys: {key: compute()}
+                {full_key: key}, set(namespaces), generations, lambda _: {key: compute()}
             )
         finally:
             self.locks.release(full_key, token)
@@ -107,70 +113,71 @@ class MultiLevelCache:
     # --- many values -------------------------------------------------------------------------
 
     def get_many(
-        self,
-        keys: Mapping[str, Sequence[str]],
-        compute: Callable[[list[str]], Mapping[str, Any]],
+        self, items: Mapping[str, Item], compute: Compute, *, namespaces: Namespaces
     ) -> dict[str, Any]:
-        """Values for ``keys`` (key -> its namespaces); ``compute(due_keys)`` fills the gaps.
+        """Values for ``items`` (key -> the item it stands for), by key; ``compute(missed_items)``
+        returns item -> value for the gaps, and ``namespaces(item)`` says what invalidates one.
 
-        Keys that ``compute`` does not return (a deleted product) are left out of the result.
+        Items that ``compute`` does not return (a deleted product) are left out of the result.
         Expired values are recomputed in the same batch rather than served stale: a batch is
         cheap, and one batch query is what a herd of requests would repeat.
         """
-        if not keys:
+        if not items:
             return {}
         if not self.enabled:
-            return dict(compute(list(keys)))
+            return self._compute_all(items, compute)
+        keys = {key: namespaces(item) for key, item in items.items()}
         try:
             generations, full_keys, entries = self._find(keys)
         except CacheUnavailable:
             self.metrics.incr("bypasses")
-            return dict(compute(list(keys)))
+            return self._compute_all(items, compute)
         now = time.time()
         result = {}
         due = {}
         for full_key, key in full_keys.items():
             entry = entries.get(full_key)
             if entry is None or entry.is_due(now):
-                due[full_key] = key
+                due[full_key] = items[key]
             else:
                 result[key] = entry.value
         if due:
-            namespaces = {ns for key in due.values() for ns in keys[key]}
-            computed = self._recompute(due, namespaces, generations, compute)
-            result.update((due[full_key], value) for full_key, value in computed.items())
+            due_namespaces = {ns for full_key in due for ns in keys[full_keys[full_key]]}
+            computed = self._recompute(due, due_namespaces, generations, compute)
+            result.update((full_keys[full_key], value) for full_key, value in computed.items())
         return result
 
-    def peek_many(self, keys: Mapping[str, Sequence[str]]) -> dict[str, Any]:
-        """What the cache holds for ``keys``, fresh or stale, computing nothing.
+    def peek_many(self, items: Mapping[str, Item], *, namespaces: Namespaces) -> dict[str, Any]:
+        """What the cache holds for ``items`` (as in ``get_many``), fresh or stale, computing
+        nothing.
 
         Used to compare cached data with the database (has a change crossed what pages show?).
         Empty when the cache is off or L2 is down: a caller must then assume the worst.
         """
-        if not self.enabled or not keys:
+        if not self.enabled or not items:
             return {}
         try:
-            _, full_keys, entries = self._find(keys)
+            _, full_keys, entries = self._find({k: namespaces(i) for k, i in items.items()})
         except CacheUnavailable:
             return {}
         return {full_keys[full_key]: entry.value for full_key, entry in entries.items()}
 
     def refresh_many(
-        self,
-        keys: Mapping[str, Sequence[str]],
-        compute: Callable[[list[str]], Mapping[str, Any]],
+        self, items: Mapping[str, Item], compute: Compute, *, namespaces: Namespaces
     ) -> dict[str, Any]:
-        """Recompute and store ``keys`` whatever the cache holds (a rebuild)."""
-        if not self.enabled or not keys:
+        """Recompute and store ``items`` (as in ``get_many``) whatever is cached (a rebuild)."""
+        if not self.enabled or not items:
             return {}
+        keys = {key: namespaces(item) for key, item in items.items()}
+        all_namespaces = {ns for names in keys.values() for ns in names}
         try:
-            generations = self._read_generations(ns for names in keys.values() for ns in names)
+            generations = self._read_generations(all_namespaces)
         except CacheUnavailable:
             return {}
-        due = {self._full_key(key, names, generations): key for key, names in keys.items()}
-        namespaces = {ns for names in keys.values() for ns in names}
-        computed = self._recompute(due, namespaces, generations, compute)
-        return {due[full_key]: value for full_key, value in computed.items()}
+        full_keys = {self._full_key(key, ns, generations): key for key, ns in keys.items()}
+        due = {full_key: items[key] for full_key, key in full_keys.items()}
+        computed = self._recompute(due, all_namespaces, generations, compute)
+        return {full_keys[full_key]: value for full_key, value in computed.items()}
 
     def put_many(self, values: Mapping[str, tuple[Sequence[str], Any]]) -> int:
         """Store values computed by the caller (key -> (namespaces, value)); how many were stored.
@@ -233,14 +240,18 @@ class MultiLevelCache:
             found.update(shared)
         return found
 
+    def _compute_all(self, items: Mapping[str, Item], compute: Compute) -> dict[str, Any]:
+        values = compute(list(items.values()))
+        return {key: values[item] for key, item in items.items() if item in values}
+
     def _recompute(
         self,
-        due: dict[str, str],
+        due: dict[str, Item],
         namespaces: set[str],
         generations: dict[str, int],
-        compute: Callable[[list[str]], Mapping[str, Any]],
+        compute: Compute,
     ) -> dict[str, Any]:
-        """Compute the due keys (full key -> key) in one call and store them; full key -> value."""
+        """Compute the due items (full key -> item) in one call, store them; full key -> value."""
         started = time.monotonic()
         # A replica still replaying the commit that bumped a generation would put the old data
         # back under the new one.
@@ -251,7 +262,7 @@ class MultiLevelCache:
             values = compute(list(due.values()))
         elapsed = time.monotonic() - started
         self.metrics.incr("recomputes", len(due))
-        computed = {full_key: values[key] for full_key, key in due.items() if key in values}
+        computed = {full_key: values[item] for full_key, item in due.items() if item in values}
         self._store(computed, elapsed / len(due), namespaces, generations)
         return computed
 

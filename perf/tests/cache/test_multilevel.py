@@ -7,30 +7,9 @@ from django.db import transaction
 from perf.cache import entry as entry_module
 from perf.cache import multilevel
 from perf.cache.entry import Entry
-from perf.cache.local import LocalCache
 from perf.cache.shared import SharedCache
 from perf.db.routing import reads_primary, routing_scope
-
-
-class Counter:
-    """A compute function that counts its calls and returns "<key>@<call number>"."""
-
-    def __init__(self, delay=0.0):
-        self.calls = 0
-        self.delay = delay
-        self._lock = threading.Lock()
-
-    def __call__(self):
-        with self._lock:
-            self.calls += 1
-            call = self.calls
-        time.sleep(self.delay)
-        return f"value@{call}"
-
-    def many(self, keys):
-        with self._lock:
-            self.calls += 1
-        return {key: f"{key}@{self.calls}" for key in keys if not key.startswith("gone")}
+from perf.tests.cache.computes import Counter, in_ns, named
 
 
 def test_value_is_computed_once_then_served_from_l1(make_cache):
@@ -152,37 +131,6 @@ def test_a_value_is_refreshed_early_only_close_to_its_expiry(monkeypatch):
     assert entry.is_due(now=100.0)
 
 
-def test_get_many_computes_only_what_is_missing_in_one_call(make_cache):
-    cache = make_cache()
-    compute = Counter()
-    cache.get_many({"a": ["ns"], "b": ["ns"]}, compute.many)
-
-    values = cache.get_many({"a": ["ns"], "b": ["ns"], "c": ["ns"], "gone": ["ns"]}, compute.many)
-
-    assert values == {"a": "a@1", "b": "b@1", "c": "c@2"}
-    assert compute.calls == 2
-
-
-def test_get_many_costs_a_fixed_number_of_round_trips(make_cache):
-    calls = []
-
-    class CountingShared(SharedCache):
-        def _call(self, method, *args):
-            calls.append(method)
-            return super()._call(method, *args)
-
-    cache = make_cache(
-        shared=CountingShared("perf-tests", retry_after=5), local=LocalCache(max_entries=0, ttl=0)
-    )
-    keys = {f"product:{n}": [f"product:{n}"] for n in range(50)}
-    cache.get_many(keys, Counter().many)
-    calls.clear()
-
-    cache.get_many(keys, Counter().many)
-
-    assert calls == ["get_many", "get_many"]  # the generations, then the values
-
-
 def test_a_value_computed_across_an_invalidation_is_not_stored(make_cache):
     cache = make_cache()
 
@@ -222,7 +170,7 @@ def test_a_disabled_cache_always_computes(make_cache):
     cache = make_cache(enabled=False)
     compute = Counter()
     cache.get_or_set("k", compute)
-    cache.get_many({"a": []}, compute.many)
+    cache.get_many(named("a"), compute.many, namespaces=lambda _: [])
 
     assert cache.get_or_set("k", compute) == "value@3"
 
@@ -232,7 +180,7 @@ def test_l2_down_reads_the_source_with_one_counted_warning(make_cache, dead_redi
     compute = Counter()
 
     assert cache.get_or_set("k", compute) == "value@1"
-    assert cache.get_many({"a": ["ns"]}, compute.many) == {"a": "a@2"}
+    assert cache.get_many(named("a"), compute.many, namespaces=in_ns) == {"a": "a@2"}
     assert cache.get_or_set("k", compute) == "value@3"
 
     assert cache.metrics.snapshot()["bypasses"] == 3
@@ -271,25 +219,6 @@ def test_a_failed_invalidation_is_applied_from_the_outbox_before_the_next_read(
     time.sleep(0.15)
 
     assert cache.get_or_set("k", compute, namespaces=["catalog"]) == "value@2"
-
-
-def test_peek_returns_what_is_cached_and_computes_nothing(make_cache):
-    cache = make_cache()
-    cache.get_many({"a": ["ns"]}, Counter().many)
-
-    assert cache.peek_many({"a": ["ns"], "b": ["ns"]}) == {"a": "a@1"}
-    cache.generations.bump_now("ns")
-    assert cache.peek_many({"a": ["ns"]}) == {}
-
-
-def test_refresh_recomputes_and_stores_whatever_is_cached(make_cache):
-    cache = make_cache()
-    compute = Counter()
-    cache.get_many({"a": ["ns"]}, compute.many)
-
-    assert cache.refresh_many({"a": ["ns"], "b": ["ns"]}, compute.many) == {"a": "a@2", "b": "b@2"}
-    assert cache.get_many({"a": ["ns"], "b": ["ns"]}, compute.many) == {"a": "a@2", "b": "b@2"}
-    assert compute.calls == 2
 
 
 def test_a_snapshot_reads_each_generation_once_but_stores_check_fresh_ones(make_cache):

@@ -33,13 +33,17 @@ def test_concurrent_invalidations_are_never_lost():
     assert counters.read(["catalog"])["catalog"] == before + 200
 
 
+def page(slug):
+    return [f"product-page:{slug}"]
+
+
 def test_reading_a_namespace_writes_nothing_and_storing_creates_a_counter_that_expires():
     backend = data_cache().shared.backend
 
-    data_cache().get_many({"product:junk": ["product-page:junk"]}, lambda keys: {})
+    data_cache().get_many({"product:junk": "junk"}, lambda slugs: {}, namespaces=page)
     assert backend.keys("*junk*") == []
 
-    data_cache().get_many({"product:real": ["product-page:real"]}, lambda keys: {"product:real": 1})
+    data_cache().get_many({"product:real": "real"}, lambda slugs: {"real": 1}, namespaces=page)
     assert 0 < backend.ttl(PREFIX + "product-page:real") <= 24 * 3600
 
 
@@ -55,15 +59,16 @@ def test_a_generation_lost_with_redis_data_never_comes_back_lower():
 def test_values_reach_other_processes_through_redis():
     compute_calls = []
 
-    def compute(keys):
-        compute_calls.append(keys)
-        return {key: key.upper() for key in keys}
+    def compute(ids):
+        compute_calls.append(ids)
+        return {pk: f"product {pk}" for pk in ids}
 
-    keys = {f"product:{n}": [f"product:{n}"] for n in range(30)}
-    data_cache().get_many(keys, compute)
+    keys = {f"product:{n}": n for n in range(30)}
+    data_cache().get_many(keys, compute, namespaces=lambda n: [f"product:{n}"])
     data_cache().clear_local()  # another process: same Redis, empty L1
 
-    assert data_cache().get_many(keys, compute)["product:7"] == "PRODUCT:7"
+    found = data_cache().get_many(keys, compute, namespaces=lambda n: [f"product:{n}"])
+    assert found["product:7"] == "product 7"
     assert len(compute_calls) == 1
     assert data_cache().metrics.snapshot()["l2_hits"] == 30
 
@@ -83,9 +88,8 @@ def test_redis_stopped_mid_test_falls_back_to_the_source_with_a_counted_warning(
     stack.stop_redis()
 
     assert cache.get_or_set("tree", compute, namespaces=["catalog"]) == 2
-    assert cache.get_many({"p": ["catalog"]}, lambda keys: {"p": "from the database"}) == {
-        "p": "from the database"
-    }
+    found = cache.get_many({"p": "p"}, lambda _: {"p": "from the DB"}, namespaces=lambda _: ["c"])
+    assert found == {"p": "from the DB"}
     assert cache.metrics.snapshot()["bypasses"] == 2
     assert cache.shared.errors >= 1
     assert any("unavailable" in r.getMessage() for r in caplog.records if r.levelname == "WARNING")

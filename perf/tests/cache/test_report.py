@@ -7,11 +7,19 @@ from perf.tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
+def ones(items):
+    return dict.fromkeys(items, 1)
+
+
+def in_ns(item):
+    return ["ns"]
+
+
 def test_the_status_page_shows_each_cache_level(client, settings):
     # The shop's backend reads the signed-in user through the data cache: keep it out of the counts.
     settings.AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
-    data_cache().get_many({"a": ["ns"], "b": ["ns"]}, lambda keys: dict.fromkeys(keys, 1))
-    data_cache().get_many({"a": ["ns"]}, lambda keys: dict.fromkeys(keys, 1))
+    data_cache().get_many({"a": "a", "b": "b"}, ones, namespaces=in_ns)
+    data_cache().get_many({"a": "a"}, ones, namespaces=in_ns)
     client.force_login(UserFactory(is_staff=True))
 
     page = client.get("/perf/")
@@ -31,7 +39,7 @@ def test_the_status_page_counts_generations_found_in_memory(client, settings):
     settings.AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
     client.force_login(UserFactory(is_staff=True))
     for _ in range(3):  # created, remembered, found
-        data_cache().get_many({"a": ["ns"]}, lambda keys: dict.fromkeys(keys, 1))
+        data_cache().get_many({"a": "a"}, ones, namespaces=in_ns)
 
     report = client.get("/perf/?format=json").json()["cache"]["generations"]
 

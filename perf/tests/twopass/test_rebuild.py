@@ -23,7 +23,9 @@ def test_rebuild_fills_the_data_level_then_the_pages(client, tmp_path):
     assert summary["method"] == "multi-level"
     assert summary["data"]["items"] == 10
     assert summary["pages"]["items"] == 2  # the redirect and the 404 are not cached
-    assert data_cache().get_many({"item:3": ["items"]}, dict) == {"item:3": "ITEM:3"}
+    assert data_cache().peek_many({"item:3": 3}, namespaces=lambda _: ["items"]) == {
+        "item:3": "ITEM:3"
+    }
     assert client.get("/page/?q=tea")["X-Cache"] == "hit"
     assert client.get("/page/")["X-Cache"] == "hit"
 

@@ -104,11 +104,15 @@ def post_form(request):
     return HttpResponse(f"posted {request.POST.get('name', '')}")
 
 
+def fetch_items(numbers):
+    return {n: f"ITEM:{n}" for n in numbers}
+
+
 class TestRebuilder:
     """The rebuilder a shop lists in PERF["CACHE_REBUILDERS"], over the test views."""
 
     name = "tests"
-    items = [f"item:{n}" for n in range(10)]
+    items = list(range(10))
     paths = ["/page/", "/page/?q=tea", "/redirect/", "/missing/"]
 
     def data_count(self):
@@ -118,8 +122,8 @@ class TestRebuilder:
         from perf.cache import data_cache
 
         for start in range(0, len(self.items), 4):
-            batch = {key: ["items"] for key in self.items[start : start + 4]}
-            yield len(data_cache().refresh_many(batch, lambda keys: {k: k.upper() for k in keys}))
+            batch = {f"item:{n}": n for n in self.items[start : start + 4]}
+            yield len(data_cache().refresh_many(batch, fetch_items, namespaces=lambda _: ["items"]))
 
     def page_count(self):
         return len(self.paths)
