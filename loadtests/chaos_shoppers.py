@@ -16,7 +16,9 @@ module brings along by importing it.
 
 import time
 
-from loadtests import locustfile
+from loadtests import locustfile, shoppers
+
+__all__ = ["locustfile"]  # its listeners: --mix, --samples-csv
 
 GIVE_UP_AFTER = 10.0
 PLACE_ORDER = "/checkout/ (place order)"
@@ -25,12 +27,12 @@ AGAIN = 2
 AGAIN_AFTER = 2.0
 
 
-class ChaosShopper(locustfile.Shopper):
+class ChaosShopper(shoppers.Shopper):
     network_timeout = GIVE_UP_AFTER
     connection_timeout = GIVE_UP_AFTER
 
 
-class ChaosCustomer(locustfile.Customer):
+class ChaosCustomer(shoppers.Customer):
     network_timeout = GIVE_UP_AFTER
     connection_timeout = GIVE_UP_AFTER
 
