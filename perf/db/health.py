@@ -242,6 +242,15 @@ def reset() -> None:
         _reset_at = wall_clock()
 
 
+def describe(error: BaseException) -> str:
+    """A short line for logs and the status page: SQLSTATE and message, without the host and
+    port libpq puts in front of a connection failure."""
+    lines = str(error).strip().splitlines()
+    text = lines[0].rsplit("failed: ", 1)[-1] if lines else type(error).__name__
+    state = getattr(error, "sqlstate", None)
+    return f"{state} {text}" if state else text
+
+
 def log(level: int, event: str, **fields: Any) -> None:
     """One ``event=... key=value`` line, easy to grep and to parse; fields also ride on the
     record (``record.perf``) for structured handlers."""

@@ -30,8 +30,7 @@ import psycopg
 from perf.conf import get_config
 from perf.db import health, topology
 from perf.db.backends.failover.bounded import BoundedConnection, deadline_for
-from perf.db.backends.failover.connect import connect_within
-from perf.db.backends.failover.errors import describe
+from perf.db.connect import connect_within
 
 logger = logging.getLogger("perf.db")
 
@@ -131,7 +130,7 @@ class LagMonitor:
             self.close(node)
             if node not in self._unknown:
                 self._unknown.add(node)
-                health.log(logging.WARNING, "lag_unknown", node=node, error=describe(error))
+                health.log(logging.WARNING, "lag_unknown", node=node, error=health.describe(error))
             return None
         self._unknown.discard(node)
         return value

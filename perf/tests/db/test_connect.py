@@ -5,7 +5,7 @@ import time
 import psycopg
 import pytest
 
-from perf.db.backends.failover.connect import connect_within
+from perf.db.connect import connect_within
 
 
 class FakeConnection:

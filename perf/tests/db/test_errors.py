@@ -2,7 +2,8 @@ import psycopg
 import pytest
 from psycopg import errors as pg
 
-from perf.db.backends.failover.errors import describe, retry_reason
+from perf.db.backends.failover.errors import retry_reason
+from perf.db.health import describe
 from perf.db.sql import is_read
 
 

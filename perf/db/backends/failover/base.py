@@ -18,6 +18,10 @@ Persistent connections (``CONN_MAX_AGE``) are the way to reuse connections here:
 ``OPTIONS["pool"]`` would make a request wait on the pool's timeout when a node dies.
 """
 
+import contextlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError
 from django.db.backends.postgresql import base as postgresql
@@ -28,9 +32,22 @@ from perf.conf import get_config
 from perf.db import health, shared_health, sql, topology
 from perf.db.backends.failover import dbapi
 from perf.db.backends.failover.bounded import deadline_for
-from perf.db.backends.failover.connect import connect_within
 from perf.db.backends.failover.cursor import FailoverCursorDebugWrapper, FailoverCursorWrapper
-from perf.db.backends.failover.errors import LOST, DeadlineErrorWrapper, describe, retry_reason
+from perf.db.backends.failover.errors import LOST, DeadlineErrorWrapper, retry_reason
+from perf.db.connect import connect_within
+from perf.db.health import describe
+
+
+@dataclass(frozen=True)
+class Detour:
+    """The nodes a read or a connection has failed on, in order, and why the first failed: the
+    next connection avoids them and logs the failover with that reason."""
+
+    failed: tuple[str, ...] = ()
+    reason: str = ""
+
+    def past(self, node: str, reason: str) -> "Detour":
+        return Detour((*self.failed, node), self.reason or reason)
 
 
 class FailoverDatabaseWrapper(postgresql.DatabaseWrapper):
@@ -38,9 +55,8 @@ class FailoverDatabaseWrapper(postgresql.DatabaseWrapper):
     # The node this connection reached (an alias name), None while disconnected, and when.
     node: str | None = None
     connected_at: float = 0.0
-    # While a read moves on: the nodes it failed on, and why (the next connection avoids them).
-    _failed_nodes: tuple[str, ...] = ()
-    _failure_reason: str = ""
+    # While a read or a connection moves on (set by ``_detouring`` only).
+    _detour: Detour = Detour()
 
     def get_connection_params(self):
         if self.settings_dict["OPTIONS"].get("pool"):
@@ -54,25 +70,24 @@ class FailoverDatabaseWrapper(postgresql.DatabaseWrapper):
     def connect(self):
         """Connect, moving on to the next node if this one dies before the connection is ready
         (a node being stopped may accept a connection, then drop it during Django's setup)."""
-        outer = self._failed_nodes, self._failure_reason
-        try:
-            while True:
-                try:
+        detour = self._detour
+        while True:
+            try:
+                with self._detouring(detour):
                     return super().connect()
-                except (postgresql.Database.Error, DatabaseError) as error:
-                    failed = self.node
-                    cause = error.__cause__ if isinstance(error, DatabaseError) else error
-                    reason = retry_reason(cause, self.connection)
-                    if failed is None or reason not in LOST or not self.untried_nodes([failed]):
-                        raise
-                    if reason == "connection_lost":  # a hung node is marked down already
-                        health.record_failure(failed, describe(cause))
-                    self.connection.close()
-                    self.connection = self.node = None
-                    self._failed_nodes += (failed,)
-                    self._failure_reason = self._failure_reason or "connection_lost"
-        finally:
-            self._failed_nodes, self._failure_reason = outer
+            except (postgresql.Database.Error, DatabaseError) as error:
+                failed = self.node
+                cause = error.__cause__ if isinstance(error, DatabaseError) else error
+                reason = retry_reason(cause, self.connection)
+                if failed is None or reason not in LOST:
+                    raise
+                if not self.untried_nodes(avoid=[*detour.failed, failed]):
+                    raise
+                if reason == "connection_lost":  # a hung node is marked down already
+                    health.record_failure(failed, describe(cause))
+                self.connection.close()
+                self.connection = self.node = None
+                detour = detour.past(failed, "connection_lost")
 
     def get_new_connection(self, conn_params):
         connect = super().get_new_connection
@@ -81,7 +96,7 @@ class FailoverDatabaseWrapper(postgresql.DatabaseWrapper):
             # A helper alias (Django's test database setup, for one): no failover to do.
             return connect_within(lambda **params: connect(params), conn_params, timeout)
         shared_health.board.ensure_running()
-        nodes = self.untried_nodes([])
+        nodes = self.untried_nodes()
         skipped = []
         for node in nodes:
             if node != nodes[-1] and not health.try_acquire(node):
@@ -98,8 +113,8 @@ class FailoverDatabaseWrapper(postgresql.DatabaseWrapper):
                 continue
             health.record_connected(node, server=f"{connection.info.host}:{connection.info.port}")
             connection.node, connection.deadline = node, deadline_for(node)
-            if self._failed_nodes:
-                from_node, reason = self._failed_nodes[-1], self._failure_reason
+            if self._detour.failed:
+                from_node, reason = self._detour.failed[-1], self._detour.reason
                 health.record_failover(self.alias, from_node, node, reason)
             elif node != self.alias:
                 reason = "unavailable" if self.alias in skipped else "connect_failed"
@@ -107,11 +122,21 @@ class FailoverDatabaseWrapper(postgresql.DatabaseWrapper):
             self.node, self.connected_at = node, health.clock()
             return connection
 
-    def untried_nodes(self, failed: list[str]) -> list[str]:
-        """The nodes this alias may still connect to, best first, leaving out those a read
-        has failed on."""
-        avoid = {*self._failed_nodes, *failed}
-        return [node for node in topology.candidates(self.alias) if node not in avoid]
+    def untried_nodes(self, avoid: Iterable[str] = ()) -> list[str]:
+        """The nodes this alias may still connect to, best first, leaving out those the
+        current detour has failed on and ``avoid``."""
+        left_out = {*self._detour.failed, *avoid}
+        return [node for node in topology.candidates(self.alias) if node not in left_out]
+
+    @contextlib.contextmanager
+    def _detouring(self, detour: Detour) -> Iterator[None]:
+        """Connections made inside avoid ``detour.failed``: the one way a detour reaches
+        ``get_new_connection``, which Django calls without arguments of ours."""
+        outer, self._detour = self._detour, detour
+        try:
+            yield
+        finally:
+            self._detour = outer
 
     def _close(self):
         self.node = None
@@ -127,26 +152,33 @@ class FailoverDatabaseWrapper(postgresql.DatabaseWrapper):
     def make_debug_cursor(self, cursor):
         return FailoverCursorDebugWrapper(cursor, self)
 
-    def retry_reason(self, error: DatabaseError, statement, cursor) -> str | None:
+    def cursor_elsewhere(self, error: DatabaseError, statement: str, cursor, *, tried: list[str]):
+        """A cursor on the best node that ``statement`` has not failed on (``tried``, in order),
+        or None when it must not move: a write, a read inside a transaction, an error that is
+        not the node's, or no node left.
+
+        Moving closes ``cursor`` and the connection, marking the node down if its connection was
+        lost under the read.
+        """
+        reason = self._retry_reason(error, statement, cursor)
+        if reason is None or not self.untried_nodes(avoid=tried):
+            return None
+        with contextlib.suppress(Exception):
+            cursor.close()
+        if reason == "connection_lost":
+            health.record_lost_connection(tried[-1], self.connected_at)
+        self.close()
+        with self._detouring(Detour(tuple(tried), reason)):
+            self.ensure_connection()
+        return self.create_cursor()
+
+    def _retry_reason(self, error: DatabaseError, statement: str, cursor) -> str | None:
         """Why the failed ``statement`` may be run again elsewhere, or None when it may not."""
         if self.in_atomic_block or not self.autocommit:
             return None
         if isinstance(cursor, postgresql.Database.ServerCursor) or not sql.is_read(statement):
             return None
         return retry_reason(error.__cause__, self.connection)
-
-    def reconnect_elsewhere(self, failed_nodes: list[str], reason: str):
-        """Leave the node a read just failed on (down, if its connection was lost) and return
-        a cursor on the best node the read has not failed on yet."""
-        if reason == "connection_lost":
-            health.record_lost_connection(failed_nodes[-1], self.connected_at)
-        self.close()
-        self._failed_nodes, self._failure_reason = tuple(failed_nodes), reason
-        try:
-            self.ensure_connection()
-        finally:
-            self._failed_nodes, self._failure_reason = (), ""
-        return self.create_cursor()
 
     def close_if_health_check_failed(self):
         """Before each use, drop a connection that a deadline or the server closed, so the next

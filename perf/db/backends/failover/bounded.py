@@ -27,7 +27,7 @@ from psycopg.errors import CancellationTimeout, _WaitTimeout
 
 from perf.conf import get_config
 from perf.db import health, topology
-from perf.db.backends.failover.connect import connect_within
+from perf.db.connect import connect_within
 from perf.db.deadlines import cancels_slow_statements
 
 

@@ -1,5 +1,5 @@
-"""Which database errors a read may be retried after, elsewhere, and how to name them in logs
-and to callers."""
+"""Which database errors a read may be retried after, elsewhere, and how a passed deadline
+reaches callers."""
 
 import psycopg
 from django.db.utils import DatabaseErrorWrapper
@@ -32,15 +32,6 @@ def retry_reason(error: BaseException | None, connection: psycopg.Connection | N
     if isinstance(error, psycopg.OperationalError) and connection is not None and connection.closed:
         return "connection_lost"
     return None
-
-
-def describe(error: BaseException) -> str:
-    """A short line for logs and the status page: SQLSTATE and message, without the host and
-    port libpq puts in front of a connection failure."""
-    lines = str(error).strip().splitlines()
-    text = lines[0].rsplit("failed: ", 1)[-1] if lines else type(error).__name__
-    state = getattr(error, "sqlstate", None)
-    return f"{state} {text}" if state else text
 
 
 class DeadlineErrorWrapper(DatabaseErrorWrapper):
