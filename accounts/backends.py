@@ -19,8 +19,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from perf.cache import data_cache, invalidate
-from perf.cache.shapes import shape
+from perf.cache import data_cache, invalidate, shape
 
 #: Part of the cached user's key: a release whose user model differs never reads it.
 USER_SHAPE = shape(get_user_model())

@@ -25,8 +25,7 @@ from cart.models import Cart, CartLine
 from cart.selectors import EMPTY_SUMMARY, CartSummary, cart_summary
 from cart.session import SESSION_KEY
 from catalog.namespaces import LISTINGS
-from perf.cache import data_cache, forget, invalidate
-from perf.cache.shapes import shape
+from perf.cache import data_cache, forget, invalidate, shape
 
 SUMMARY_SHAPE = shape(CartSummary)
 

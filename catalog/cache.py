@@ -28,9 +28,8 @@ from catalog.namespaces import (
     category_namespace,
     page_namespace,
 )
-from perf.cache import data_cache
-from perf.cache.shapes import shape
-from perf.twopass.keys import template_version
+from perf.cache import data_cache, shape
+from perf.twopass import template_version
 
 #: What a cached product (details or card) and the cached category tree hold.
 PRODUCT_SHAPE = shape(Product, Category, ProductVariant, ProductImage)

@@ -31,7 +31,7 @@ from catalog.namespaces import (
 )
 from catalog.signals import stock_changed, stock_state
 from perf.cache import data_cache, invalidate
-from perf.db.routing import use_primary
+from perf.db import use_primary
 
 
 def listings_showing(product_ids: Iterable[int], *, using: str | None = None) -> list[str]:

@@ -12,7 +12,7 @@ from catalog import cache, rebuild, selectors
 from catalog.models import ProductVariant
 from catalog.signals import stock_changed
 from perf.cache import data_cache, generations
-from perf.twopass.mixin import ALL_PAGES
+from perf.twopass import ALL_PAGES
 
 pytestmark = pytest.mark.django_db
 

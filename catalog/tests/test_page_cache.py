@@ -21,7 +21,7 @@ from catalog import cache
 from catalog.selectors import RELATED_PRODUCTS
 from perf.cache import page_cache, process_page_cache
 from perf.cache.generations import PREFIX
-from perf.twopass.mixin import ALL_PAGES
+from perf.twopass import ALL_PAGES
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from catalog.recently_viewed import COOKIE, remember, viewed_slugs
-from perf.twopass.guard import PassOneLeak, guard_request
+from perf.twopass import PassOneLeak, guard_request
 
 
 def request_with_cookie(*slugs: str):

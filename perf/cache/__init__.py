@@ -7,6 +7,8 @@ The shop reads data objects through ``data_cache()`` and the two-pass views keep
 Options come from ``perf.conf``; ``docs/multi-level-cache.md`` explains the design.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 
 from django.core.signals import setting_changed
@@ -17,6 +19,7 @@ from perf.cache.generations import Generations
 from perf.cache.local import LocalCache
 from perf.cache.multilevel import MultiLevelCache
 from perf.cache.process import ProcessCache
+from perf.cache.shapes import shape
 from perf.cache.shared import CacheUnavailable, SharedCache
 from perf.conf import get_config
 
@@ -25,12 +28,14 @@ __all__ = [
     "MultiLevelCache",
     "all_caches",
     "data_cache",
+    "data_cache_off",
     "forget",
     "generations",
     "invalidate",
     "page_cache",
     "process_page_cache",
     "reset_caches",
+    "shape",
 ]
 
 
@@ -77,6 +82,18 @@ def data_cache() -> MultiLevelCache:
         ttl=config["DATA_TTL"],
         l1_max_entries=config["L1_MAX_ENTRIES"],
     )
+
+
+@contextmanager
+def data_cache_off() -> Iterator[None]:
+    """Inside, every read through ``data_cache()`` computes from the database and stores nothing
+    (the naive rebuild that the benchmark compares with); the cache keeps what it held."""
+    cache = data_cache()
+    enabled, cache.enabled = cache.enabled, False
+    try:
+        yield
+    finally:
+        cache.enabled = enabled
 
 
 @cache

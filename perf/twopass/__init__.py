@@ -12,7 +12,8 @@ for every visitor; pass two fills the per-user holes on every request. No AJAX.
 ``docs/two-pass-caching.md`` explains the design and the pitfalls it handles.
 """
 
-from perf.twopass.guard import PassOneLeak
-from perf.twopass.mixin import TwoPassCacheMixin
+from perf.twopass.guard import PassOneLeak, guard_request
+from perf.twopass.keys import template_version
+from perf.twopass.mixin import ALL_PAGES, TwoPassCacheMixin
 
-__all__ = ["PassOneLeak", "TwoPassCacheMixin"]
+__all__ = ["ALL_PAGES", "PassOneLeak", "TwoPassCacheMixin", "guard_request", "template_version"]

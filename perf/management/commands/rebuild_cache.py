@@ -11,10 +11,9 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.test import override_settings
 from tqdm import tqdm
 
-from perf.cache import CacheUnavailable, data_cache, generations
+from perf.cache import CacheUnavailable, data_cache, data_cache_off, generations
 from perf.cache.rebuild import CacheRebuilder, count_queries, rebuilders
 from perf.conf import get_config
 from perf.twopass.mixin import ALL_PAGES
@@ -49,7 +48,7 @@ class Command(BaseCommand):
             return
         summary = {"method": "naive" if without_data_cache else "multi-level"}
         if without_data_cache:
-            with override_settings(PERF={**get_config(), "DATA_CACHE": False}):
+            with data_cache_off():
                 summary["pages"] = self.rebuild_pages(base_url)
         else:
             summary["data"] = self.rebuild_data()

@@ -3,7 +3,7 @@ import json
 import pytest
 from django.core.management import call_command
 
-from perf.cache import data_cache
+from perf.cache import data_cache, data_cache_off
 from perf.tests.twopass import views
 
 pytestmark = pytest.mark.django_db
@@ -53,3 +53,15 @@ def test_the_naive_rebuild_skips_the_data_level(tmp_path):
     assert summary["method"] == "naive"
     assert "data" not in summary
     assert summary["pages"]["items"] == 2
+
+
+def test_data_cache_off_computes_every_read_then_turns_the_cache_back_on():
+    def fetch(numbers):
+        return {n: f"read {n}" for n in numbers}
+
+    with data_cache_off():
+        data_cache().get_many({"item:1": 1}, fetch, namespaces=lambda _: ["items"])
+        assert not data_cache().enabled
+
+    assert data_cache().enabled
+    assert data_cache().peek_many({"item:1": 1}, namespaces=lambda _: ["items"]) == {}
