@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from catalog.search import SEARCH_VECTOR
 from catalog.signals import StockState, stock_state
-from perf.migration_operations import PostgresOnlyGinIndex
+from perf.migration_rules.postgres_only import PostgresOnlyGinIndex
 
 
 class Category(models.Model):

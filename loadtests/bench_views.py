@@ -128,7 +128,7 @@ def report(rates: dict[str, float]) -> str:
 
 
 def views_json(rates: dict[str, float]) -> dict:
-    """The shape issue 5 asks for: ``{"views": {variant: requests per second}}``."""
+    """What ``views.json`` holds, for scripts: ``{"views": {variant: requests per second}}``."""
     return {"views": {name: rates[name] for name in JSON_VARIANTS}}
 
 

@@ -7,7 +7,7 @@ Each fault is a scenario of its own (fresh gunicorn, the stack whole again): a s
 fault (``loadtests.faults``) for the middle third, then the fault undone for the last third.
 The report (``loadtests.chaos_report``) gives, per fault, failed requests apart from 503s,
 latency, throughput against the steady phase and the orders shoppers were shown against those
-the database holds, with the goals of the design notes beside them. Options and environment
+the database holds, with the goals (``loadtests.goals``) beside them. Options and environment
 variables as for ``python -m loadtests.bench``; the partition fault needs root (iptables).
 """
 
@@ -25,7 +25,7 @@ from loadtests.scenarios import CACHE, Event, Scenario, Suite
 # A checkout-heavy mix, so that each phase sees orders placed while the fault lasts.
 MIX = "home=8,category=25,search=10,product=30,add_to_cart=10,cart=4,account=4,checkout=9"
 DEFAULTS = replace(bench.DEFAULTS, duration=36.0, warmup=10.0, mix=MIX)
-# The goals' bounds: the issue's "within 2 s" and "at least half the steady throughput".
+# The goals' bounds: an answer "within 2 s" and "at least half the steady throughput".
 SLOWEST_MS = 2000
 KEPT_SHARE = 0.5
 FAULT_PHASE, STEADY_PHASE = 1, 0

@@ -1,5 +1,5 @@
 """
-The goals the issues set, as data a suite lists and the report checks against one run.
+The goals a run is judged by, as data a suite lists and the report checks against one run.
 
 Each compares figures of the same run only (ratios, phases, shares), never absolute numbers that
 another machine would not reproduce. A goal whose scenarios were not run is left out.

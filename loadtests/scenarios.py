@@ -1,7 +1,7 @@
 """
 The scenarios of ``make bench`` and ``make failover-demo``, as data.
 
-A scenario is the environment gunicorn runs with (the settings switches of the design notes), the
+A scenario is the environment gunicorn runs with (the PERF_* switches of shop/settings.py), the
 Locust tags it runs, whether its cache is rebuilt before the warm-up, and the events the runner
 fires part-way through the measured run. A suite is the scenarios run one after another in one
 run, compared as ratios to its first scenario.

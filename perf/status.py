@@ -3,8 +3,8 @@ The staff-only status page (``/perf/``), the liveness probe (``/healthz``) and t
 probe (``/readyz``).
 
 The page is a list of ``SECTIONS``, each a title, a template and a function returning plain
-data; ``?format=json`` returns the same data for scripts. A section of another part of perf
-adds itself to the list. The page refreshes itself (a meta refresh: no script). Its numbers
+data; ``?format=json`` returns the same data for scripts. A new section is one more entry in
+that list, written here. The page refreshes itself (a meta refresh: no script). Its numbers
 belong to the process that serves it: each gunicorn worker counts its own.
 """
 

@@ -1,4 +1,4 @@
-"""Root URL map (the contract in the design notes): every page of the shop hangs from here."""
+"""Root URL map: every page of the shop hangs from here."""
 
 from django.conf import settings
 from django.contrib import admin

@@ -17,7 +17,7 @@ class StackPorts:
 
     @classmethod
     def native(cls) -> "StackPorts":
-        """The ports the design notes promise for ``make stack-up``."""
+        """The fixed ports of ``make stack-up`` (docs/stack.md)."""
         return cls(primary=25432, replicas=(25433, 25434), redis=26379)
 
     @classmethod

@@ -4,7 +4,7 @@
 import django.contrib.postgres.search
 from django.db import migrations
 
-import perf.migration_operations
+import perf.migration_rules.postgres_only
 
 
 class Migration(migrations.Migration):
@@ -15,9 +15,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        perf.migration_operations.AddIndexConcurrentlyOnPostgres(
+        perf.migration_rules.postgres_only.AddIndexConcurrentlyOnPostgres(
             model_name="product",
-            index=perf.migration_operations.PostgresOnlyGinIndex(
+            index=perf.migration_rules.postgres_only.PostgresOnlyGinIndex(
                 django.contrib.postgres.search.CombinedSearchVector(
                     django.contrib.postgres.search.CombinedSearchVector(
                         django.contrib.postgres.search.SearchVector(

@@ -1,5 +1,5 @@
 """
-The catalog pages under the two-pass page cache (issue 5): what one visitor sees never reaches
+The catalog pages under the two-pass page cache: what one visitor sees never reaches
 another, forms keep working, and edits show on the next request.
 """
 

@@ -8,5 +8,7 @@ migration's deploy phase (``phases``: expand before the new code, contract after
 and reviewed exceptions, and with ``since`` judges only the migrations new since a git revision.
 ``backfill`` is the batched, resumable data migration the rules ask for, and ``locks`` holds what
 ``safe_migrate`` needs to apply migrations with lock and statement timeouts.
+``postgres_only`` is not a rule but building blocks for migrations that follow them:
+``AddIndexConcurrentlyOnPostgres`` and ``PostgresOnlyGinIndex``, which do nothing on SQLite.
 docs/migration-rules.md explains each rule with an example.
 """

@@ -50,7 +50,7 @@ LOCK_RULES = (
         steps=(
             "Declare the index in Meta.indexes (a field's db_index=True cannot be built "
             "concurrently) and generate the migration.",
-            "Replace AddIndex with AddIndexConcurrently (perf.migration_operations."
+            "Replace AddIndex with AddIndexConcurrently (perf.migration_rules.postgres_only."
             "AddIndexConcurrentlyOnPostgres also runs on SQLite) and RemoveIndex with "
             "RemoveIndexConcurrently, alone in a migration with atomic = False.",
             "For a unique constraint: CREATE UNIQUE INDEX CONCURRENTLY, then ALTER TABLE ... "
