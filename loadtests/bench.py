@@ -15,9 +15,10 @@ import sys
 from collections.abc import Mapping
 
 from loadtests.locust_process import BenchError
-from loadtests.runner import BenchConfig, SuiteRun
-from loadtests.scenarios import SUITES, Suite
+from loadtests.runner import SuiteRun
+from loadtests.scenarios import BenchConfig, Suite
 from loadtests.server import ShopError
+from loadtests.suites import SUITES
 from stack.cluster import Stack, native_stack
 from stack.exceptions import StackError
 

@@ -8,13 +8,9 @@ counted apart. Orders compare what the shoppers were shown with what the databas
 """
 
 import json
-from typing import TYPE_CHECKING
 
 from loadtests import charts, report
-from loadtests.results import ScenarioResult
-
-if TYPE_CHECKING:
-    from loadtests.runner import SuiteRun
+from loadtests.results import Run, ScenarioResult
 
 FAULT, STEADY = 1, 0
 SUBTITLE = "The fault at 1/3, undone at 2/3"
@@ -35,7 +31,7 @@ EXPLAINED = [
 ]
 
 
-def markdown(run: "SuiteRun", results: list[ScenarioResult], outcomes, complete: bool) -> str:
+def markdown(run: Run, results: list[ScenarioResult], outcomes, complete: bool) -> str:
     lines = [*report.heading(run, complete), *EXPLAINED]
     if results:
         lines += [
@@ -84,7 +80,7 @@ def chart(result: ScenarioResult) -> str:
     return f"{result.scenario.key}.png"
 
 
-def write(run: "SuiteRun", results: list[ScenarioResult], *, complete: bool) -> None:
+def write(run: Run, results: list[ScenarioResult], *, complete: bool) -> None:
     by_key = {result.scenario.key: result for result in results}
     outcomes = [outcome for goal in run.suite.goals if (outcome := goal.check(by_key))]
     summary = report.summary_json(run, results, outcomes, complete)

@@ -7,19 +7,10 @@ another machine would not reproduce. A goal whose scenarios were not run is left
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from loadtests.results import ScenarioResult
+from loadtests.results import Outcome, ScenarioResult
 
 PRIMARY = "default"
-
-
-@dataclass(frozen=True)
-class Outcome:
-    goal: str
-    measured: str
-    met: bool
 
 
 @dataclass(frozen=True)
@@ -30,7 +21,7 @@ class ThroughputRatio:
     baseline: str
     factor: float
 
-    def check(self, results: Mapping[str, "ScenarioResult"]) -> Outcome | None:
+    def check(self, results: Mapping[str, ScenarioResult]) -> Outcome | None:
         if self.key not in results or self.baseline not in results:
             return None
         base, ours = results[self.baseline].overall.rps, results[self.key].overall.rps
@@ -49,7 +40,7 @@ class P95NotAbove:
     key: str
     baseline: str
 
-    def check(self, results: Mapping[str, "ScenarioResult"]) -> Outcome | None:
+    def check(self, results: Mapping[str, ScenarioResult]) -> Outcome | None:
         if self.key not in results or self.baseline not in results:
             return None
         base, ours = results[self.baseline].overall.p95, results[self.key].overall.p95
@@ -64,7 +55,7 @@ class P95NotAbove:
 class NoFailures:
     key: str
 
-    def check(self, results: Mapping[str, "ScenarioResult"]) -> Outcome | None:
+    def check(self, results: Mapping[str, ScenarioResult]) -> Outcome | None:
         if self.key not in results:
             return None
         stats = results[self.key].overall
@@ -84,7 +75,7 @@ class P99PhaseRatio:
     steady: int
     factor: float
 
-    def check(self, results: Mapping[str, "ScenarioResult"]) -> Outcome | None:
+    def check(self, results: Mapping[str, ScenarioResult]) -> Outcome | None:
         phases = results[self.key].phases if self.key in results else []
         if len(phases) <= max(self.during, self.steady):
             return None
@@ -104,7 +95,7 @@ class PrimaryReadShare:
     phase: int
     limit: float
 
-    def check(self, results: Mapping[str, "ScenarioResult"]) -> Outcome | None:
+    def check(self, results: Mapping[str, ScenarioResult]) -> Outcome | None:
         phases = results[self.key].phases if self.key in results else []
         if len(phases) <= self.phase:
             return None
@@ -120,12 +111,12 @@ class PrimaryReadShare:
 # -- make chaos -----------------------------------------------------------------------------------
 
 
-def _phase(results: Mapping[str, "ScenarioResult"], key: str, index: int):
+def _phase(results: Mapping[str, ScenarioResult], key: str, index: int):
     phases = results[key].phases if key in results else []
     return phases[index] if len(phases) > index else None
 
 
-def _from_phase(results: Mapping[str, "ScenarioResult"], key: str, index: int) -> list:
+def _from_phase(results: Mapping[str, ScenarioResult], key: str, index: int) -> list:
     """Phase ``index`` and those after it: a request that hung during a fault completes, and
     counts, only once the fault is undone or the shopper gives up."""
     phases = results[key].phases if key in results else []
@@ -138,7 +129,7 @@ class NoFailedGets:
 
     key: str
 
-    def check(self, results: Mapping[str, "ScenarioResult"]) -> Outcome | None:
+    def check(self, results: Mapping[str, ScenarioResult]) -> Outcome | None:
         if self.key not in results:
             return None
         stats = results[self.key].overall
@@ -157,7 +148,7 @@ class OrdersKept:
 
     key: str
 
-    def check(self, results: Mapping[str, "ScenarioResult"]) -> Outcome | None:
+    def check(self, results: Mapping[str, ScenarioResult]) -> Outcome | None:
         if self.key not in results or results[self.key].orders_stored is None:
             return None
         orders = results[self.key].orders_as_dict()
@@ -177,7 +168,7 @@ class NoSlowRequests:
     phase: int
     limit_ms: float
 
-    def check(self, results: Mapping[str, "ScenarioResult"]) -> Outcome | None:
+    def check(self, results: Mapping[str, ScenarioResult]) -> Outcome | None:
         if not (phases := _from_phase(results, self.key, self.phase)):
             return None
         slowest = max(phase.stats.max for phase in phases)
@@ -197,7 +188,7 @@ class ThroughputKept:
     steady: int
     share: float
 
-    def check(self, results: Mapping[str, "ScenarioResult"]) -> Outcome | None:
+    def check(self, results: Mapping[str, ScenarioResult]) -> Outcome | None:
         phase, steady = (
             _phase(results, self.key, self.phase),
             _phase(results, self.key, self.steady),
@@ -222,7 +213,7 @@ class WritesAnswered:
     phase: int
     limit_ms: float
 
-    def check(self, results: Mapping[str, "ScenarioResult"]) -> Outcome | None:
+    def check(self, results: Mapping[str, ScenarioResult]) -> Outcome | None:
         if not (phases := _from_phase(results, self.key, self.phase)):
             return None
         tried = phases[0].stats.writes

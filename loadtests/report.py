@@ -10,13 +10,9 @@ import os
 import platform
 from importlib.metadata import version
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from loadtests import charts
-from loadtests.results import ScenarioResult
-
-if TYPE_CHECKING:
-    from loadtests.runner import SuiteRun
+from loadtests.results import Run, ScenarioResult
 
 
 def cpu_model() -> str:
@@ -60,7 +56,7 @@ def shares(stats, nodes: list[str]) -> str:
     return " / ".join(f"{read_shares.get(node, 0.0):.0%}" for node in nodes)
 
 
-def heading(run: "SuiteRun", complete: bool) -> list[str]:
+def heading(run: Run, complete: bool) -> list[str]:
     """The title and what the run was: command, machine, load."""
     config = run.config
     think = (
@@ -95,7 +91,7 @@ def goals_table(outcomes) -> list[str]:
     return [*lines, ""]
 
 
-def summary_json(run: "SuiteRun", results: list[ScenarioResult], outcomes, complete: bool) -> dict:
+def summary_json(run: Run, results: list[ScenarioResult], outcomes, complete: bool) -> dict:
     """What every suite's ``summary.json`` holds; a suite's report may add to it."""
     return {
         "suite": run.suite.name,
@@ -118,7 +114,7 @@ def summary_json(run: "SuiteRun", results: list[ScenarioResult], outcomes, compl
     }
 
 
-def markdown(run: "SuiteRun", results: list[ScenarioResult], outcomes, complete: bool) -> str:
+def markdown(run: Run, results: list[ScenarioResult], outcomes, complete: bool) -> str:
     nodes = charts.aliases(results)
     lines = heading(run, complete)
     if results:
@@ -178,7 +174,7 @@ def chart_names(results: list[ScenarioResult]) -> list[str]:
     return [*names, "failover"] if any(result.phases for result in results) else names
 
 
-def write(run: "SuiteRun", results: list[ScenarioResult], *, complete: bool) -> None:
+def write(run: Run, results: list[ScenarioResult], *, complete: bool) -> None:
     by_key = {result.scenario.key: result for result in results}
     outcomes = [outcome for goal in run.suite.goals if (outcome := goal.check(by_key))]
     directory = run.directory

@@ -1,5 +1,6 @@
 """
-What one scenario measured: the whole run, its phases, and a one-second timeline.
+What a run measured: each scenario's result (the whole scenario, its phases, a one-second
+timeline), the outcome of each goal, and what a report reads of the run itself (``Run``).
 
 Phases are cut at the moments the runner fired the scenario's events (its own clock, taken just
 before it acted), so "replica 1 down" holds exactly the requests completed while it was down.
@@ -7,10 +8,31 @@ before it acted), so "replica 1 down" holds exactly the requests completed while
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 
 from loadtests.samples import Sample, Stats, timeline
-from loadtests.scenarios import Event, Scenario
+from loadtests.scenarios import BenchConfig, Event, Scenario, Suite
+
+
+class Run(Protocol):
+    """What a report reads of a run (``runner.SuiteRun``, or a test's stand-in)."""
+
+    suite: Suite
+    config: BenchConfig
+    command: str
+    started: datetime
+    directory: Path
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A goal checked against a run: what it asks, what was measured, whether it was met."""
+
+    goal: str
+    measured: str
+    met: bool
 
 
 @dataclass

@@ -15,7 +15,6 @@ import sys
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
@@ -27,7 +26,7 @@ from loadtests import report
 from loadtests.locust_process import LocustProcess
 from loadtests.results import ScenarioResult
 from loadtests.samples import read_samples
-from loadtests.scenarios import Event, Scenario, Suite
+from loadtests.scenarios import BenchConfig, Event, Scenario, Suite
 from loadtests.server import (
     ROOT,
     Accounts,
@@ -45,22 +44,6 @@ class Stack(Protocol):
     def environ(self) -> dict[str, str]: ...
     def kill_replica(self, number: int) -> None: ...
     def start_replica(self, number: int) -> None: ...
-
-
-@dataclass(frozen=True)
-class BenchConfig:
-    """How long and how hard. Zero think time by default: every Locust user asks again as soon
-    as it has its answer, so a scenario's req/s is what the shop can serve, not what the users
-    ask for."""
-
-    duration: float = 60.0
-    warmup: float = 10.0
-    users: int = 20
-    wait_min: float = 0.0
-    wait_max: float = 0.0
-    products: int = 2000
-    mix: str = ""
-    progress: bool = True
 
 
 class SuiteRun:

@@ -4,14 +4,13 @@ The scenarios of ``make bench`` and ``make failover-demo``, as data.
 A scenario is the environment gunicorn runs with (the PERF_* switches of shop/settings.py), the
 Locust tags it runs, whether its cache is rebuilt before the warm-up, and the events the runner
 fires part-way through the measured run. A suite is the scenarios run one after another in one
-run, compared as ratios to its first scenario.
+run, compared as ratios to its first scenario (the suites themselves, with their goals, are in
+``suites``). ``BenchConfig`` is how long and how hard every scenario of a run is driven.
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-
-from loadtests import goals
 
 NO_CACHE = MappingProxyType({"PERF_PAGE_CACHE": "0", "PERF_DATA_CACHE": "0"})
 CACHE = MappingProxyType({"PERF_PAGE_CACHE": "1", "PERF_DATA_CACHE": "1"})
@@ -47,6 +46,22 @@ class Scenario:
     @property
     def phase_names(self) -> list[str]:
         return [self.first_phase, *(event.phase for event in self.events)]
+
+
+@dataclass(frozen=True)
+class BenchConfig:
+    """How long and how hard. Zero think time by default: every Locust user asks again as soon
+    as it has its answer, so a scenario's req/s is what the shop can serve, not what the users
+    ask for."""
+
+    duration: float = 60.0
+    warmup: float = 10.0
+    users: int = 20
+    wait_min: float = 0.0
+    wait_max: float = 0.0
+    products: int = 2000
+    mix: str = ""
+    progress: bool = True
 
 
 @dataclass(frozen=True)
@@ -94,30 +109,3 @@ FAILOVER_LIBPQ = replace(
     title="libpq multi-host baseline (prefer-standby, load_balance_hosts=random), caches off",
     env={**NO_CACHE, "PERF_DB_FAILOVER": "libpq"},
 )
-
-SUITES = {
-    "bench": Suite(
-        "bench",
-        "Caching and replicas, side by side",
-        (NAIVE, TWO_PASS, REPLICAS, FAILOVER),
-        goals=(
-            goals.ThroughputRatio(TWO_PASS.key, NAIVE.key, factor=5),
-            goals.P95NotAbove(TWO_PASS.key, NAIVE.key),
-            goals.NoFailures(FAILOVER.key),
-        ),
-    ),
-    "failover-demo": Suite(
-        "failover-demo",
-        "Replica 1 dies under load: perf.db's failover backend against libpq's",
-        (FAILOVER_OURS, FAILOVER_LIBPQ),
-        goals=tuple(
-            goal
-            for key in (FAILOVER_OURS.key, FAILOVER_LIBPQ.key)
-            for goal in (
-                goals.NoFailures(key),
-                goals.P99PhaseRatio(key, during=1, steady=0, factor=2),
-                goals.PrimaryReadShare(key, phase=0, limit=0.10),
-            )
-        ),
-    ),
-}

@@ -8,9 +8,9 @@ import pytest
 
 from loadtests import report
 from loadtests.results import ScenarioResult
-from loadtests.runner import BenchConfig
 from loadtests.samples import Stats, percentile, read_samples
-from loadtests.scenarios import FAILOVER, NAIVE, SUITES, TWO_PASS
+from loadtests.scenarios import FAILOVER, NAIVE, TWO_PASS, BenchConfig
+from loadtests.suites import SUITES
 
 START = 1_700_000_000.0
 

@@ -10,9 +10,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from loadtests.runner import BenchConfig, SuiteRun
-from loadtests.scenarios import FAILOVER_LIBPQ, SUITES
+from loadtests.runner import SuiteRun
+from loadtests.scenarios import FAILOVER_LIBPQ, BenchConfig
 from loadtests.server import Accounts, ShopServer, base_environ, manage, prepare
+from loadtests.suites import SUITES
 
 pytestmark = pytest.mark.stack
 
