@@ -44,3 +44,11 @@ def make_product(*, category, price="10.00", stock=10, images=1, **fields):
 @pytest.fixture
 def product_maker():
     return make_product
+
+
+@pytest.fixture
+def shop(tree, product_maker):
+    """Two shirts at prices nobody's cart total can be mistaken for."""
+    linen = product_maker(category=tree["shirts"], name="Linen Shirt", price="123.45", stock=20)
+    flannel = product_maker(category=tree["shirts"], name="Flannel Shirt", price="67.89", stock=6)
+    return {"linen": linen, "flannel": flannel}
