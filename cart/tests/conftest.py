@@ -1,9 +1,12 @@
 from decimal import Decimal
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from cart.models import Cart, CartLine, Order
+from cart.tests.factories import CartLineFactory
 from catalog.models import ProductVariant
 from catalog.tests.factories import ProductVariantFactory
 
@@ -31,3 +34,19 @@ def snapshot():
         }
 
     return take
+
+
+@pytest.fixture
+def shopper(client, variant) -> Client:
+    """An anonymous visitor with 2 of ``variant`` in the cart."""
+    added = client.post(reverse("cart:add"), {"variant": variant.pk, "quantity": 2})
+    assert added.status_code == 302
+    return client
+
+
+@pytest.fixture
+def buyer(client, user, variant) -> Client:
+    """A logged-in user with 2 of ``variant`` in the cart."""
+    client.force_login(user)
+    CartLineFactory(cart__user=user, variant=variant, quantity=2)
+    return client

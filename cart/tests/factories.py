@@ -51,3 +51,18 @@ class OrderLineFactory(DjangoModelFactory):
     sku = factory.LazyAttribute(lambda o: o.variant.sku)
     unit_price = factory.LazyAttribute(lambda o: o.variant.price)
     quantity = 1
+
+
+def checkout_data(**overrides) -> dict:
+    """The checkout form filled in as a customer would, with a fresh checkout token."""
+    return {
+        "full_name": "Ada Lovelace",
+        "email": "ada@example.com",
+        "address": "12 Analytical Row",
+        "city": "London",
+        "postal_code": "N1 9GU",
+        "country": "United Kingdom",
+        "card_number": "4242 4242 4242 4242",
+        "checkout_token": str(uuid.uuid4()),
+        **overrides,
+    }

@@ -13,8 +13,7 @@ from django.urls import reverse
 from accounts.tests.factories import UserFactory
 from cart import services
 from cart.models import Order
-from cart.tests.factories import CartLineFactory
-from cart.tests.test_views import checkout_data
+from cart.tests.factories import CartLineFactory, checkout_data
 from catalog.tests.factories import ProductVariantFactory
 
 pytestmark = pytest.mark.stack

@@ -10,9 +10,8 @@ from django.db import connections
 from django.urls import reverse
 
 from cart.models import Cart, Order
-from cart.tests.factories import CartLineFactory
+from cart.tests.factories import CartLineFactory, checkout_data
 from cart.tests.test_checkout_postgres import logged_in_client_with
-from cart.tests.test_views import checkout_data
 from catalog.tests.factories import ProductVariantFactory
 from stack.promotion import promote, rejoin, switch_over
 

@@ -1,5 +1,5 @@
 """
-Search: the behaviour both backends share is pinned in test_views.py; these pin PostgreSQL's
+Search: the behaviour both backends share is pinned in test_search_page.py; these pin PostgreSQL's
 full-text path (stemming, ranking, the GIN index) and which path each database takes.
 """
 

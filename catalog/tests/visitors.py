@@ -1,4 +1,5 @@
-"""Visitors of the cached catalog pages: the pages they see and signed-in shoppers with a cart."""
+"""What the catalog tests read off pages, and the visitors who read them (signed-in shoppers with
+a cart)."""
 
 import re
 
@@ -30,3 +31,8 @@ def shopper(first_name: str, variant, quantity: int) -> Client:
 
 def variant(product):
     return product.variants.get()
+
+
+def names_on(response) -> list[str]:
+    """Product names in the order their cards appear on the page."""
+    return [product.name for product in response.context["products"]]

@@ -17,8 +17,7 @@ from django.urls import reverse
 
 from accounts.tests.factories import PASSWORD, UserFactory
 from cart.models import CartLine
-from cart.tests.factories import CartLineFactory
-from cart.tests.test_views import checkout_data
+from cart.tests.factories import CartLineFactory, checkout_data
 from catalog.tests.factories import ProductVariantFactory
 from perf.cache.generations import BUMPED_PREFIX
 from perf.conf import get_config
