@@ -64,7 +64,12 @@ def test_unknown_and_inactive_products_are_not_found_and_not_cached(client, cata
     assert client.get(reverse("catalog:product", args=[catalog[0].slug])).status_code == 404
     assert client.get(reverse("catalog:product", args=["no-such-thing"])).status_code == 404
     assert cache.product_detail("no-such-thing") is None
-    assert data_cache().peek_many(cache.detail_keys(["no-such-thing"]), namespaces=list) == {}
+    assert (
+        data_cache().peek_many(
+            cache.detail_keys(["no-such-thing"]), namespaces=cache.detail_namespaces
+        )
+        == {}
+    )
 
 
 def test_the_rebuild_picks_the_related_products_the_pages_show(catalog):
