@@ -96,7 +96,7 @@ class FailoverDatabaseWrapper(postgresql.DatabaseWrapper):
             # A helper alias (Django's test database setup, for one): no failover to do.
             return connect_within(lambda **params: connect(params), conn_params, timeout)
         shared_health.board.ensure_running()
-        nodes = self.untried_nodes()
+        nodes = self.untried_nodes([])
         skipped = []
         for node in nodes:
             if node != nodes[-1] and not health.try_acquire(node):
