@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo test lint
+.PHONY: help venv lock demo test lint
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -18,17 +18,29 @@ $(VENV)/bin/pip:
 	@rm -rf $(VENV)
 	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
 		echo "Could not create $(VENV). On Debian or Ubuntu: sudo apt-get install python3-venv"; exit 1; }
-	$(PIP) install --quiet --upgrade pip
 
+# The lock files pin every package, pip included, with the hashes of its files: pip refuses
+# anything else. A stamp is touched only once its install has finished, so an interrupted one
+# runs again.
 $(VENV)/.runtime: requirements.txt | $(VENV)/bin/pip
-	$(PIP) install --quiet -r requirements.txt
+	$(PIP) install --quiet --require-hashes -r requirements.txt
 	touch $@
 
 $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/pip
-	$(PIP) install --quiet -r requirements-dev.txt
+	$(PIP) install --quiet --require-hashes -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
 venv: $(VENV)/.dev ## Create .venv with the runtime, test and benchmark dependencies
+
+# Pins already in a lock file stay where they are (pip-compile prefers them), so a lock changes
+# only where a .in file did; UPGRADE=1 moves every pin that the .in files leave open.
+PIP_COMPILE = $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links --no-emit-trusted-host $(if $(UPGRADE),--upgrade)
+
+lock: | $(VENV)/.dev ## Compile requirements*.in into the hashed lock files (requirements.txt first: the others follow it)
+	$(PIP_COMPILE) --output-file=requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file=requirements-dev.txt requirements-dev.in
+	$(PIP_COMPILE) --output-file=loadtests/requirements.txt loadtests/requirements.in
 
 # DEBUG is off unless asked for; the demo and the development checks ask.
 demo lint: export DEBUG = True
