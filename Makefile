@@ -32,15 +32,17 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/pip
 
 venv: $(VENV)/.dev ## Create .venv with the runtime, test and benchmark dependencies
 
-# Pins already in a lock file stay where they are (pip-compile prefers them), so a lock changes
-# only where a .in file did; UPGRADE=1 moves every pin that the .in files leave open.
-PIP_COMPILE = $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
-	--no-emit-index-url --no-emit-find-links --no-emit-trusted-host $(if $(UPGRADE),--upgrade)
+# One lock for every platform and Python from 3.11 (--universal): redis, for one, needs
+# async-timeout below 3.11.3, which Debian 12 runs. Pins already in a lock file stay where they
+# are, so a lock changes only where a .in file did; UPGRADE=1 moves every pin the .in files leave
+# open. --native-tls: the system's CA bundle, as pip's `cert` setting uses.
+LOCK = $(VENV)/bin/uv pip compile --quiet --native-tls --universal --python-version 3.11 \
+	--generate-hashes $(if $(UPGRADE),--upgrade)
 
 lock: | $(VENV)/.dev ## Compile requirements*.in into the hashed lock files (requirements.txt first: the others follow it)
-	$(PIP_COMPILE) --output-file=requirements.txt requirements.in
-	$(PIP_COMPILE) --output-file=requirements-dev.txt requirements-dev.in
-	$(PIP_COMPILE) --output-file=loadtests/requirements.txt loadtests/requirements.in
+	$(LOCK) --output-file=requirements.txt requirements.in
+	$(LOCK) --output-file=requirements-dev.txt requirements-dev.in
+	$(LOCK) --output-file=loadtests/requirements.txt loadtests/requirements.in
 
 # DEBUG is off unless asked for; the demo and the development checks ask.
 demo lint: export DEBUG = True
