@@ -172,6 +172,13 @@ SESSION_ENGINE = "perf.sessions"
 SESSION_CACHE_ALIAS = "sessions"
 
 # ------------------------------------------------------------------------------------------------
+# Money
+# ------------------------------------------------------------------------------------------------
+# The ISO 4217 code of the prices in the database; its symbol, decimals and layout come from CLDR
+# in the locale of LANGUAGE_CODE (catalog/currency.py). Changing it converts no price.
+SHOP_CURRENCY = os.environ.get("SHOP_CURRENCY", "USD").strip().upper()
+
+# ------------------------------------------------------------------------------------------------
 # perf: two-pass page cache, multi-level data cache, replica routing (every option: perf/conf.py)
 # PERF_PAGE_CACHE=0 and PERF_DATA_CACHE=0 turn them off, for the benchmarks' baselines;
 # PERF_DIAGNOSTIC_HEADERS=1 sends X-Cache and Server-Timing to everybody, not only to staff.
@@ -180,6 +187,8 @@ PERF = {
     "PAGE_CACHE": env_bool("PERF_PAGE_CACHE", default=True),
     "DATA_CACHE": env_bool("PERF_DATA_CACHE", default=True),
     "DIAGNOSTIC_HEADERS": env_bool("PERF_DIAGNOSTIC_HEADERS", default=False),
+    # Pass one renders the prices: another currency retires every cached page.
+    "PAGE_VERSION": f"currency={SHOP_CURRENCY}",
     "CACHE_REBUILDERS": ["catalog.rebuild.CatalogRebuilder"],
     # What the header and "Recently viewed" holes read: fetched with each page's generations.
     "HOLE_NAMESPACES": [

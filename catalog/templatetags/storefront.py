@@ -10,19 +10,18 @@ from decimal import Decimal
 from django import template
 
 from catalog import cache
+from catalog.currency import format_price
 from catalog.signals import stock_state
 
 register = template.Library()
 
-CURRENCY_SYMBOL = "$"
-
 
 @register.filter
-def money(amount: Decimal | None) -> str:
-    """``1234.5`` -> ``$1,234.50``; an empty string for no price."""
+def money(amount: Decimal | int | str | None) -> str:
+    """``1234.5`` -> ``$1,234.50`` in ``SHOP_CURRENCY``; an empty string for no price."""
     if amount is None or amount == "":
         return ""
-    return f"{CURRENCY_SYMBOL}{Decimal(amount):,.2f}"
+    return format_price(Decimal(amount))
 
 
 @register.inclusion_tag("includes/stock_badge.html")
