@@ -71,14 +71,14 @@ def test_seed_builds_a_realistic_catalog(media_root):
         assert (media_root / image.image.name).is_file()
 
 
-def test_demo_pictures_are_drawn_once_each(tmp_path):
+def test_demo_pictures_are_drawn_once_each_with_their_renditions(tmp_path):
     storage = FileSystemStorage(tmp_path)
+    pictures = len(SHAPES) * len(demo_catalog.COLOURS)
 
-    assert ensure_demo_images(storage) == len(SHAPES) * len(demo_catalog.COLOURS)
+    assert ensure_demo_images(storage) == pictures
     assert ensure_demo_images(storage) == 0
-    assert len(list((tmp_path / "products" / "demo").iterdir())) == len(SHAPES) * len(
-        demo_catalog.COLOURS
-    )
+    # 560 px wide: renditions 160, 320 and 480 px wide.
+    assert len(list((tmp_path / "products" / "demo").iterdir())) == pictures * 4
 
 
 def test_seeding_again_inserts_nothing_and_a_bigger_run_adds_the_difference():
