@@ -5,6 +5,8 @@ Listings are read from a replica like the pages themselves. Products come with `
 their last modification, so a crawler revisits only what changed.
 """
 
+from datetime import datetime
+
 from django.contrib.sitemaps import Sitemap
 from django.db.models import QuerySet
 
@@ -26,7 +28,7 @@ class ProductSitemap(Sitemap):
     def items(self) -> QuerySet[Product]:
         return Product.objects.filter(is_active=True).only("slug", "updated_at").order_by("pk")
 
-    def lastmod(self, product: Product):
+    def lastmod(self, product: Product) -> datetime:
         return product.updated_at
 
 
