@@ -57,7 +57,7 @@ class OrderAdmin(admin.ModelAdmin):
         description="Cancel selected orders and return their stock", permissions=["change"]
     )
     def cancel(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
-        self._change_each(request, queryset, cancel_order, done="cancelled, their stock returned")
+        self._change_each(request, queryset, cancel_order, done="cancelled; stock returned")
 
     def _change_each(
         self,

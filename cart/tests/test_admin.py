@@ -52,7 +52,7 @@ def test_the_cancel_action_returns_the_stock_and_says_so(admin_client):
 
     page = act(admin_client, "cancel", line.order)
 
-    assert "1 order cancelled, their stock returned." in page.content.decode()
+    assert "1 order cancelled; stock returned." in page.content.decode()
     line.order.refresh_from_db()
     line.variant.refresh_from_db()
     assert (line.order.status, line.variant.stock) == ("cancelled", 7)
