@@ -106,13 +106,16 @@ def test_the_seed_decides_the_catalog():
     assert Product.objects.count() == 40  # another seed: other products, no clash
 
 
-def test_if_empty_leaves_an_existing_catalog_alone():
+def test_if_empty_leaves_an_existing_catalog_alone_but_writes_missing_renditions(media_root):
     seed(products=5)
+    rendition = next((media_root / "products" / "demo").glob("*-320w.jpg"))
+    rendition.unlink()  # as in a catalog seeded before renditions existed
 
     output = seed(products=50, if_empty=True)
 
     assert Product.objects.count() == 5
     assert "nothing to do" in output
+    assert rendition.is_file()
 
 
 def test_seed_keeps_categories_edited_in_the_admin():
