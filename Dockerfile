@@ -1,6 +1,6 @@
-# The shop's Python images, on Debian's python3 (3.11) with the pinned requirements. Build with
-# BuildKit (Compose v2 always does; `DOCKER_BUILDKIT=1` for docker-compose 1.29); make
-# compose-test builds them without a registry (stack/compose/images.py).
+# The shop's Python images, on Debian's python3 (3.11) with the locked requirements (pip checks
+# every file's hash). Build with BuildKit (Compose v2 always does; `DOCKER_BUILDKIT=1` for
+# docker-compose 1.29); make compose-test builds them without a registry (stack/compose/images.py).
 #
 #   web     gunicorn + whitenoise: docker/web/start.sh migrates the primary, collects static
 #           files, seeds the demo catalog when the database is empty, warms the cache, serves :8000
@@ -19,8 +19,8 @@ COPY docker/pip-install.sh /usr/local/bin/pip-install
 
 
 FROM python AS locust
-COPY requirements-dev.txt /tmp/
-RUN --mount=type=secret,id=pip-cert pip-install "$(grep '^locust==' /tmp/requirements-dev.txt)"
+COPY loadtests/requirements.txt /tmp/
+RUN --mount=type=secret,id=pip-cert pip-install --require-hashes -r /tmp/requirements.txt
 WORKDIR /mnt/locust
 COPY loadtests loadtests
 RUN useradd --system --no-create-home locust
@@ -32,7 +32,7 @@ ENTRYPOINT ["locust"]
 FROM python AS web
 WORKDIR /app
 COPY requirements.txt .
-RUN --mount=type=secret,id=pip-cert pip-install -r requirements.txt
+RUN --mount=type=secret,id=pip-cert pip-install --require-hashes -r requirements.txt
 COPY . .
 # var/ (the generated SECRET_KEY, product images, static files) is a volume in compose: a new
 # volume takes its owner from here.

@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo test lint
+.PHONY: help venv lock demo test lint
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -18,17 +18,31 @@ $(VENV)/bin/pip:
 	@rm -rf $(VENV)
 	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
 		echo "Could not create $(VENV). On Debian or Ubuntu: sudo apt-get install python3-venv"; exit 1; }
-	$(PIP) install --quiet --upgrade pip
 
+# The lock files pin every package, pip included, with the hashes of its files: pip refuses
+# anything else. A stamp is touched only once its install has finished, so an interrupted one
+# runs again.
 $(VENV)/.runtime: requirements.txt | $(VENV)/bin/pip
-	$(PIP) install --quiet -r requirements.txt
+	$(PIP) install --quiet --require-hashes -r requirements.txt
 	touch $@
 
 $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/pip
-	$(PIP) install --quiet -r requirements-dev.txt
+	$(PIP) install --quiet --require-hashes -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
 venv: $(VENV)/.dev ## Create .venv with the runtime, test and benchmark dependencies
+
+# One lock for every platform and Python from 3.11 (--universal): redis, for one, needs
+# async-timeout below 3.11.3, which Debian 12 runs. Pins already in a lock file stay where they
+# are, so a lock changes only where a .in file did; UPGRADE=1 moves every pin the .in files leave
+# open. --native-tls: the system's CA bundle, as pip's `cert` setting uses.
+LOCK = $(VENV)/bin/uv pip compile --quiet --native-tls --universal --python-version 3.11 \
+	--generate-hashes $(if $(UPGRADE),--upgrade)
+
+lock: | $(VENV)/.dev ## Compile requirements*.in into the hashed lock files (requirements.txt first: the others follow it)
+	$(LOCK) --output-file=requirements.txt requirements.in
+	$(LOCK) --output-file=requirements-dev.txt requirements-dev.in
+	$(LOCK) --output-file=loadtests/requirements.txt loadtests/requirements.in
 
 # DEBUG is off unless asked for; the demo and the development checks ask.
 demo lint: export DEBUG = True

@@ -1,7 +1,17 @@
-"""Admin for orders (what was bought, at which price) and carts (what shoppers are holding)."""
+"""Admin for orders (what was bought, at which price) and carts (what shoppers are holding).
 
-from django.contrib import admin
+An order's status changes only through the actions, which go through ``cart.fulfilment``: a
+cancellation must return the stock, and a shipped order must stay shipped.
+"""
 
+from collections.abc import Callable
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from cart.fulfilment import cancel_order, ship_order
 from cart.models import Cart, CartLine, Order, OrderLine
 
 
@@ -24,7 +34,7 @@ class OrderAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     search_fields = ["number", "email", "full_name", "user__username"]
     date_hierarchy = "created_at"
-    readonly_fields = ["number", "user", "checkout_token", "total", "created_at"]
+    readonly_fields = ["number", "user", "status", "checkout_token", "total", "created_at"]
     fieldsets = [
         (None, {"fields": ["number", "user", "status", "total", "created_at"]}),
         (
@@ -34,9 +44,42 @@ class OrderAdmin(admin.ModelAdmin):
         ("Checkout", {"fields": ["checkout_token"], "classes": ["collapse"]}),
     ]
     inlines = [OrderLineInline]
+    actions = ["mark_shipped", "cancel"]
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    @admin.action(description="Mark selected orders as shipped", permissions=["change"])
+    def mark_shipped(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        self._change_each(request, queryset, ship_order, done="marked as shipped")
+
+    @admin.action(
+        description="Cancel selected orders and return their stock", permissions=["change"]
+    )
+    def cancel(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        self._change_each(request, queryset, cancel_order, done="cancelled; stock returned")
+
+    def _change_each(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Order],
+        change: Callable[..., Order],
+        *,
+        done: str,
+    ) -> None:
+        """Apply ``change`` to each order in a transaction of its own: one that cannot change
+        (a shipped order to cancel) is reported and leaves the others changed."""
+        changed = 0
+        for order in queryset.order_by("pk"):
+            try:
+                change(order=order)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                changed += 1
+        if changed:
+            noun = "order" if changed == 1 else "orders"
+            self.message_user(request, f"{changed} {noun} {done}.", messages.SUCCESS)
 
 
 class CartLineInline(admin.TabularInline):

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cart.emails import send_order_confirmation
 from cart.models import MAX_LINE_QUANTITY, Cart, CartLine, Order, OrderLine
 from catalog.models import ProductVariant
 from catalog.signals import stock_changed
@@ -84,7 +85,8 @@ def place_order(
     shipping: Mapping[str, str],
     checkout_token: UUID,
 ) -> Order:
-    """Turn ``cart`` into a paid order for ``user``, taking the stock, in one transaction.
+    """Turn ``cart`` into a paid order for ``user``, taking the stock, in one transaction; once
+    it commits, the confirmation email goes out (``cart.emails``).
 
     ``checkout_token`` comes from the checkout form: submitting one form twice returns the order the
     first submit placed. Prices come from the database, never from the form. If any line cannot be
@@ -140,6 +142,8 @@ def place_order(
     transaction.on_commit(
         partial(stock_changed.send, sender=ProductVariant, variant_ids=list(quantities))
     )
+    # robust: whatever goes wrong in the email, the order has committed and the shopper gets it.
+    transaction.on_commit(partial(send_order_confirmation, order_id=order.pk), robust=True)
     return order
 
 

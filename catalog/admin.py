@@ -1,9 +1,25 @@
-"""Admin for the catalog: categories, products (variants and images inline) and variants."""
+"""Admin for the catalog: categories, products (variants and images inline) and variants.
+
+Pictures show as thumbnails (their smallest rendition) in the product list and beside each image
+of a product's form, so staff recognise a product at a glance.
+"""
 
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, Prefetch
+from django.db.models.fields.files import FieldFile
+from django.utils.html import format_html
 
 from catalog.models import Category, Product, ProductImage, ProductVariant
+from catalog.renditions import WIDTHS, rendition_url
+
+
+def thumbnail(picture: FieldFile, *, size: int) -> str:
+    return format_html(
+        '<img src="{}" alt="" width="{}" height="{}" style="object-fit: cover">',
+        rendition_url(picture.name, WIDTHS[0]),
+        size,
+        size,
+    )
 
 
 @admin.register(Category)
@@ -32,12 +48,26 @@ class ProductVariantInline(admin.TabularInline):
 class ProductImageInline(admin.TabularInline):
     model = ProductImage
     extra = 0
-    fields = ["image", "alt", "position"]
+    fields = ["preview", "image", "alt", "position"]
+    readonly_fields = ["preview"]
+
+    @admin.display(description="picture")
+    def preview(self, image: ProductImage) -> str:
+        return thumbnail(image.image, size=96) if image.image else ""
 
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
-    list_display = ["name", "brand", "category", "is_active", "is_featured", "created_at"]
+    list_display = [
+        "picture",
+        "name",
+        "brand",
+        "category",
+        "is_active",
+        "is_featured",
+        "created_at",
+    ]
+    list_display_links = ["picture", "name"]
     list_filter = ["is_active", "is_featured", "category"]
     list_select_related = ["category"]
     list_editable = ["is_active", "is_featured"]
@@ -46,6 +76,14 @@ class ProductAdmin(admin.ModelAdmin):
     autocomplete_fields = ["category"]
     date_hierarchy = "created_at"
     inlines = [ProductVariantInline, ProductImageInline]
+
+    def get_queryset(self, request):
+        first_image = Prefetch("images", ProductImage.objects.all()[:1], to_attr="first_images")
+        return super().get_queryset(request).prefetch_related(first_image)
+
+    @admin.display(description="picture")
+    def picture(self, product: Product) -> str:
+        return thumbnail(product.first_images[0].image, size=48) if product.first_images else ""
 
 
 @admin.register(ProductVariant)

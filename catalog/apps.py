@@ -6,5 +6,6 @@ class CatalogConfig(AppConfig):
     verbose_name = "Catalog"
 
     def ready(self) -> None:
-        # Connects the receivers that invalidate cached pages and data after commit.
-        from catalog import receivers  # noqa: F401
+        # receivers: invalidate cached pages and data after commit; currency: SHOP_CURRENCY's
+        # check; renditions: a saved picture's smaller copies.
+        from catalog import currency, receivers, renditions  # noqa: F401

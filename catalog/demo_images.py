@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from PIL import Image, ImageDraw
 
 from catalog.demo_catalog import COLOURS
+from catalog.renditions import write_renditions
 
 SIZE = 560
 DIRECTORY = "products/demo"
@@ -128,7 +129,8 @@ def draw(shape: str, colour: str) -> bytes:
 
 
 def ensure_demo_images(storage: Storage = default_storage) -> int:
-    """Write every demo picture missing from ``storage``; return how many were written."""
+    """Write every demo picture missing from ``storage``, and its missing renditions; return how
+    many pictures were written."""
     written = 0
     for shape in SHAPES:
         for colour in COLOURS:
@@ -136,4 +138,5 @@ def ensure_demo_images(storage: Storage = default_storage) -> int:
             if not storage.exists(name):
                 storage.save(name, ContentFile(draw(shape, colour)))
                 written += 1
+            write_renditions(name, storage)
     return written

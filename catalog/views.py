@@ -8,6 +8,7 @@ header includes and ``{% csrf_token %}``, which is what lets the page cache stor
 """
 
 from django.http import Http404
+from django.utils.http import urlencode
 from django.views.generic import DetailView, ListView, TemplateView
 
 from catalog import cache, namespaces, recently_viewed, selectors
@@ -18,7 +19,27 @@ from perf.twopass import TwoPassCacheMixin
 PAGE_SIZE = 24
 
 
-class HomeView(TwoPassCacheMixin, TemplateView):
+class CanonicalLinkMixin:
+    """Puts ``canonical_url`` in the context, for ``<link rel="canonical">`` in base.html.
+
+    The address search engines should index: the page's path with only the parameters that name
+    its content, never its filters, sort or tracking tags. Rendered in pass one, it is built from
+    what the page key holds (host, path, the validated form, the page number), so one cached page
+    cannot carry another visitor's parameters.
+    """
+
+    def canonical_params(self, context: dict) -> dict[str, str]:
+        return {}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = urlencode(self.canonical_params(context))
+        path = self.request.path + (f"?{query}" if query else "")
+        context["canonical_url"] = self.request.build_absolute_uri(path)
+        return context
+
+
+class HomeView(TwoPassCacheMixin, CanonicalLinkMixin, TemplateView):
     template_name = "catalog/home.html"
     cache_namespaces = namespaces.LISTING_PAGE_NAMESPACES
 
@@ -31,13 +52,18 @@ class HomeView(TwoPassCacheMixin, TemplateView):
         )
 
 
-class ProductCardsMixin:
-    """A list view whose queryset yields product ids: its page shows their cached cards."""
+class ProductCardsMixin(CanonicalLinkMixin):
+    """A list view whose queryset yields product ids: its page shows their cached cards. Each
+    page after the first is canonical to itself, so search engines index every product."""
 
     def paginate_queryset(self, queryset, page_size):
         paginator, page, ids, is_paginated = super().paginate_queryset(queryset, page_size)
         page.object_list = cache.cards(ids)
         return paginator, page, page.object_list, is_paginated
+
+    def canonical_params(self, context: dict) -> dict[str, str]:
+        number = context["page_obj"].number
+        return {"page": str(number)} if number > 1 else {}
 
 
 class CategoryView(TwoPassCacheMixin, ProductCardsMixin, ListView):
@@ -81,7 +107,7 @@ class CategoryView(TwoPassCacheMixin, ProductCardsMixin, ListView):
         )
 
 
-class ProductView(TwoPassCacheMixin, DetailView):
+class ProductView(TwoPassCacheMixin, CanonicalLinkMixin, DetailView):
     template_name = "catalog/product.html"
     context_object_name = "product"
 
@@ -137,6 +163,10 @@ class SearchView(TwoPassCacheMixin, ProductCardsMixin, ListView):
         if not query:
             return selectors.product_cards().none()
         return cache.ids_of(search_products(selectors.product_cards(), query))
+
+    def canonical_params(self, context: dict) -> dict[str, str]:
+        query = self.form.query()
+        return {**({"q": query} if query else {}), **super().canonical_params(context)}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(form=self.form, query=self.form.query(), **kwargs)

@@ -11,6 +11,7 @@ https://docs.djangoproject.com/en/5.2/ref/settings/
 import os
 from pathlib import Path
 
+import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 
 from perf.db.databases import parse_url, replicated_databases
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django.contrib.postgres",
     "perf",
     "catalog",
@@ -172,6 +174,34 @@ SESSION_ENGINE = "perf.sessions"
 SESSION_CACHE_ALIAS = "sessions"
 
 # ------------------------------------------------------------------------------------------------
+# Mail: printed on stderr (the console backend) unless SMTP is configured, by EMAIL_URL
+# (submission://user:password@smtp.example.com:587, https://pypi.org/project/dj-email-url/) or by
+# EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD and EMAIL_USE_TLS.
+# ------------------------------------------------------------------------------------------------
+_mail = dj_email_url.config()
+_smtp = "django.core.mail.backends.smtp.EmailBackend"
+_console = "django.core.mail.backends.console.EmailBackend"
+EMAIL_BACKEND = _mail.get("EMAIL_BACKEND", _smtp if os.environ.get("EMAIL_HOST") else _console)
+EMAIL_HOST = _mail.get("EMAIL_HOST", os.environ.get("EMAIL_HOST", "localhost"))
+EMAIL_PORT = _mail.get("EMAIL_PORT", int(os.environ.get("EMAIL_PORT", "25")))
+EMAIL_HOST_USER = _mail.get("EMAIL_HOST_USER", os.environ.get("EMAIL_HOST_USER", ""))
+EMAIL_HOST_PASSWORD = _mail.get("EMAIL_HOST_PASSWORD", os.environ.get("EMAIL_HOST_PASSWORD", ""))
+EMAIL_USE_TLS = _mail.get("EMAIL_USE_TLS", env_bool("EMAIL_USE_TLS", default=False))
+EMAIL_USE_SSL = _mail.get("EMAIL_USE_SSL", False)
+# Seconds: a mail server that hangs must not hold a worker for long.
+EMAIL_TIMEOUT = _mail.get("EMAIL_TIMEOUT") or 10
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Larkspur Supply Co. <shop@localhost>")
+# The shop's address in emails sent outside a request (the order confirmation's link).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# ------------------------------------------------------------------------------------------------
+# Money
+# ------------------------------------------------------------------------------------------------
+# The ISO 4217 code of the prices in the database; its symbol, decimals and layout come from CLDR
+# in the locale of LANGUAGE_CODE (catalog/currency.py). Changing it converts no price.
+SHOP_CURRENCY = os.environ.get("SHOP_CURRENCY", "USD").strip().upper()
+
+# ------------------------------------------------------------------------------------------------
 # perf: two-pass page cache, multi-level data cache, replica routing (every option: perf/conf.py)
 # PERF_PAGE_CACHE=0 and PERF_DATA_CACHE=0 turn them off, for the benchmarks' baselines;
 # PERF_DIAGNOSTIC_HEADERS=1 sends X-Cache and Server-Timing to everybody, not only to staff.
@@ -180,6 +210,8 @@ PERF = {
     "PAGE_CACHE": env_bool("PERF_PAGE_CACHE", default=True),
     "DATA_CACHE": env_bool("PERF_DATA_CACHE", default=True),
     "DIAGNOSTIC_HEADERS": env_bool("PERF_DIAGNOSTIC_HEADERS", default=False),
+    # Pass one renders the prices: another currency retires every cached page.
+    "PAGE_VERSION": f"currency={SHOP_CURRENCY}",
     "CACHE_REBUILDERS": ["catalog.rebuild.CatalogRebuilder"],
     # What the header and "Recently viewed" holes read: fetched with each page's generations.
     "HOLE_NAMESPACES": [

@@ -2,12 +2,15 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from catalog.sitemaps import SITEMAPS
 from catalog.views import HomeView
 from perf.status import healthz, readyz
+from shop.robots import robots_txt
 
 
 def media(request: HttpRequest, path: str) -> HttpResponse:
@@ -27,6 +30,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots"),
 ]
 
 # A database that cannot be reached answers the read-only 503 page, wherever the error arose.

@@ -8,21 +8,37 @@ page, and no view should have to remember to pass it.
 from decimal import Decimal
 
 from django import template
+from django.db.models.fields.files import FieldFile
 
-from catalog import cache
+from catalog import cache, renditions
+from catalog.currency import format_price
 from catalog.signals import stock_state
 
 register = template.Library()
 
-CURRENCY_SYMBOL = "$"
+
+@register.filter
+def money(amount: Decimal | int | str | None) -> str:
+    """``1234.5`` -> ``$1,234.50`` in ``SHOP_CURRENCY``; an empty string for no price."""
+    if amount is None or amount == "":
+        return ""
+    return format_price(Decimal(amount))
+
+
+@register.simple_tag
+def srcset(picture: FieldFile, *, largest: bool = False) -> str:
+    """The ``srcset`` of ``picture``'s renditions, ending with the picture itself when
+    ``largest`` (its width is then read from the file: worth it for one picture, not a grid)."""
+    candidates = [(r.url, r.width) for r in renditions.renditions(picture.name)]
+    if largest and picture.storage.exists(picture.name):
+        candidates.append((picture.url, picture.width))
+    return ", ".join(f"{url} {width}w" for url, width in candidates)
 
 
 @register.filter
-def money(amount: Decimal | None) -> str:
-    """``1234.5`` -> ``$1,234.50``; an empty string for no price."""
-    if amount is None or amount == "":
-        return ""
-    return f"{CURRENCY_SYMBOL}{Decimal(amount):,.2f}"
+def rendition(picture: FieldFile, width: int) -> str:
+    """The URL of ``picture``'s rendition ``width`` pixels wide, or of the picture if none."""
+    return renditions.rendition_url(picture.name, int(width))
 
 
 @register.inclusion_tag("includes/stock_badge.html")

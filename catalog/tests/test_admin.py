@@ -1,6 +1,9 @@
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
+from catalog.demo_images import ensure_demo_images
+from catalog.renditions import WIDTHS, rendition_name
 from catalog.tests.factories import ProductImageFactory, ProductVariantFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,3 +53,17 @@ def test_admin_product_list_runs_a_fixed_number_of_queries(
         )
     with django_assert_max_num_queries(12):
         assert admin_client.get(reverse("admin:catalog_category_changelist")).status_code == 200
+
+
+def test_the_product_list_and_form_show_thumbnails_of_the_smallest_rendition(
+    admin_client, variant, media_root
+):
+    ensure_demo_images()
+    image = variant.product.images.first()
+    thumbnail = settings.MEDIA_URL + rendition_name(image.image.name, WIDTHS[0])
+
+    listing = admin_client.get(reverse("admin:catalog_product_changelist")).content.decode()
+    form = admin_client.get(reverse("admin:catalog_product_change", args=[variant.product_id]))
+
+    assert f'<img src="{thumbnail}" alt="" width="48"' in listing
+    assert f'<img src="{thumbnail}" alt="" width="96"' in form.content.decode()

@@ -71,14 +71,14 @@ def test_seed_builds_a_realistic_catalog(media_root):
         assert (media_root / image.image.name).is_file()
 
 
-def test_demo_pictures_are_drawn_once_each(tmp_path):
+def test_demo_pictures_are_drawn_once_each_with_their_renditions(tmp_path):
     storage = FileSystemStorage(tmp_path)
+    pictures = len(SHAPES) * len(demo_catalog.COLOURS)
 
-    assert ensure_demo_images(storage) == len(SHAPES) * len(demo_catalog.COLOURS)
+    assert ensure_demo_images(storage) == pictures
     assert ensure_demo_images(storage) == 0
-    assert len(list((tmp_path / "products" / "demo").iterdir())) == len(SHAPES) * len(
-        demo_catalog.COLOURS
-    )
+    # 560 px wide: renditions 160, 320 and 480 px wide.
+    assert len(list((tmp_path / "products" / "demo").iterdir())) == pictures * 4
 
 
 def test_seeding_again_inserts_nothing_and_a_bigger_run_adds_the_difference():
@@ -106,13 +106,16 @@ def test_the_seed_decides_the_catalog():
     assert Product.objects.count() == 40  # another seed: other products, no clash
 
 
-def test_if_empty_leaves_an_existing_catalog_alone():
+def test_if_empty_leaves_an_existing_catalog_alone_but_writes_missing_renditions(media_root):
     seed(products=5)
+    rendition = next((media_root / "products" / "demo").glob("*-320w.jpg"))
+    rendition.unlink()  # as in a catalog seeded before renditions existed
 
     output = seed(products=50, if_empty=True)
 
     assert Product.objects.count() == 5
     assert "nothing to do" in output
+    assert rendition.is_file()
 
 
 def test_seed_keeps_categories_edited_in_the_admin():

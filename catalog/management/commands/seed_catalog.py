@@ -39,7 +39,9 @@ class Command(BaseCommand):
         parser.add_argument("--products", type=int, default=500, help="How many products.")
         parser.add_argument("--seed", type=int, default=0, help="Random seed (default 0).")
         parser.add_argument(
-            "--if-empty", action="store_true", help="Do nothing if any product exists."
+            "--if-empty",
+            action="store_true",
+            help="Add no product if any exists (missing demo pictures are still written).",
         )
         parser.add_argument(
             "--restock",
@@ -53,11 +55,12 @@ class Command(BaseCommand):
         if restock:
             self.restock(range(seed * NUMBERS_PER_SEED, seed * NUMBERS_PER_SEED + products))
             return
+        # Before --if-empty returns: a catalog seeded by an older release gets its renditions.
+        started = time.perf_counter()
+        pictures = ensure_demo_images()
         if if_empty and Product.objects.exists():
             self.stdout.write("The catalog already has products: nothing to do.")
             return
-        started = time.perf_counter()
-        pictures = ensure_demo_images()
         leaves = self.create_categories()
         first = seed * NUMBERS_PER_SEED
         created = 0
