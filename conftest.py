@@ -17,6 +17,7 @@ from perf.cache import reset_caches
 from perf.db import health
 from perf.db.lag import monitor
 from perf.db.shared_health import board
+from perf.metrics.families import reset as reset_metrics
 from perf.twopass.audit import audit_pass_one
 
 
@@ -128,8 +129,9 @@ def _invalidation_graph_audited() -> Generator[None]:
 @pytest.fixture(autouse=True)
 def _clean_caches() -> None:
     """Every test starts with empty caches: Redis and local memory persist across tests (and
-    so do perf's in-process L1 caches, their counters and circuit breakers)."""
+    so do perf's in-process L1 caches, their counters and circuit breakers, and the metrics)."""
     reset_caches()
+    reset_metrics()
     for cache in caches.all():
         cache.clear()
 

@@ -74,8 +74,11 @@ CONFIG_DEFAULTS: dict[str, Any] = {
     # primary is down, rendered without a request (plain text if it does not exist). Its
     # Retry-After is FAILOVER_COOLDOWN, when the primary is next tried.
     "READ_ONLY_TEMPLATE": "503.html",
-    # Seconds between refreshes of the /perf/ status page.
+    # Seconds between refreshes of the /perf/ status page (and points of its charts).
     "STATUS_REFRESH_SECONDS": 2,
+    # The bearer token a Prometheus scraper sends to /metrics (perf/metrics/views.py); empty:
+    # only staff sessions may read it.
+    "METRICS_TOKEN": "",
     # --- Multi-level data cache (perf.cache) --------------------------------------------------
     # False turns the data cache off: every read computes from the database (env PERF_DATA_CACHE=0).
     "DATA_CACHE": True,

@@ -4,8 +4,12 @@ probe (``/readyz``).
 
 The page is a list of ``SECTIONS``, each a title, a template and a function returning plain
 data; ``?format=json`` returns the same data for scripts. A new section is one more entry in
-that list, written here. The page refreshes itself (a meta refresh: no script). Its numbers
-belong to the process that serves it: each gunicorn worker counts its own.
+that list, written here. Its counts are the host's: every gunicorn worker's, summed from the
+files prometheus_client keeps for ``/metrics`` (``perf.metrics.host``), so each refresh shows
+the same picture whichever worker serves it; states (a node down, a breaker open) are the
+serving worker's, which the workers share (``perf.db.shared_health``). A small script polls the
+page, swaps its sections and charts the last minutes (``perf/static/perf/status.js``); without
+scripts, a meta refresh reloads it.
 """
 
 from collections.abc import Callable
@@ -26,6 +30,8 @@ from perf.cache.report import cache_levels
 from perf.conf import get_config
 from perf.db import health, topology
 from perf.db.readonly import is_read_only
+from perf.metrics.activity import host_activity
+from perf.metrics.host import Samples, host_samples
 
 
 @dataclass(frozen=True)
@@ -37,9 +43,10 @@ class Section:
 
 
 def database_nodes() -> dict[str, Any]:
-    """Each node's role, state, lag and counts, as this process sees them."""
+    """Each node's role, state and lag, and the host's counts of its reads and failovers."""
     config = get_config()
     states = health.snapshot(topology.nodes())
+    counts = node_counts(host_samples())
     primary_server = next(s["server"] for s in states if s["name"] == topology.primary())
     nodes = []
     for state in states:
@@ -47,6 +54,7 @@ def database_nodes() -> dict[str, Any]:
         nodes.append(
             {
                 **state,
+                **{key: values.get(state["name"], 0) for key, values in counts.items()},
                 "role": role(state["name"], primary_server),
                 "engine": engine.rsplit(".", 1)[-1],
                 "state": node_state(state),
@@ -63,6 +71,18 @@ def database_nodes() -> dict[str, Any]:
                 "MAX_LAG_SECONDS",
                 "PIN_SECONDS",
             )
+        },
+    }
+
+
+def node_counts(samples: Samples) -> dict[str, dict[str, float]]:
+    """Reads, their time and failovers of every node, by node."""
+    read_seconds = samples.by("perf_db_read_seconds_total", "node")
+    return {
+        "reads": {node: int(n) for node, n in samples.by("perf_db_reads_total", "node").items()},
+        "read_ms": {node: round(s * 1000, 1) for node, s in read_seconds.items()},
+        "failovers": {
+            node: int(n) for node, n in samples.by("perf_db_failovers_total", "from_node").items()
         },
     }
 
@@ -85,8 +105,18 @@ def node_state(state: dict[str, Any]) -> str:
 
 
 SECTIONS = [
+    Section("host", "This host, the last minutes", "perf/sections/host.html", host_activity),
     Section("databases", "Databases", "perf/sections/databases.html", database_nodes),
     Section("cache", "Cache levels", "perf/sections/cache.html", cache_levels),
+]
+
+
+# The live charts (perf/static/perf/status.js), each drawn from the host's totals.
+CHARTS = [
+    ("reads", "Reads per node (/s)"),
+    ("failovers", "Failovers (/s)"),
+    ("errors", "Errors (/s): 5xx responses, node failures, cache errors"),
+    ("hits", "Cache hit ratio"),
 ]
 
 
@@ -102,7 +132,12 @@ class StatusView(UserPassesTestMixin, View):
         if request.GET.get("format") == "json":
             return JsonResponse(data)
         sections = [(section, data[section.key]) for section in SECTIONS]
-        context = {"sections": sections, "refresh": get_config()["STATUS_REFRESH_SECONDS"]}
+        context = {
+            "sections": sections,
+            "totals": data["host"]["totals"],
+            "charts": CHARTS,
+            "refresh": get_config()["STATUS_REFRESH_SECONDS"],
+        }
         return render(request, "perf/status.html", context)
 
 

@@ -6,10 +6,29 @@ with one thread rather than sync workers only to keep connections alive between 
 worker closes each one, and on a cached page opening and closing connections was a good part of
 the work on both ends (a third of Locust's time under ``make bench``; docs/benchmarks.md has the
 runs on each kind of worker).
+
+Metrics: each worker keeps its Prometheus values in files under ``PROMETHEUS_MULTIPROC_DIR``
+(``var/prometheus`` unless set), which ``/metrics`` and ``/perf/`` sum; the directory's files are
+removed when gunicorn starts, and a worker that exits is marked dead (its live gauges dropped;
+its counters stay in the sums). ``LOG_FORMAT=json`` turns gunicorn's error and access logs into
+JSON lines like the shop's (docs/observability.md).
 """
 
 import multiprocessing
 import os
+from pathlib import Path
+
+from prometheus_client import multiprocess
+
+from shop.logs import gunicorn_json_config
+
+# Set before the workers import prometheus_client, which reads it once.
+metrics_dir = Path(
+    os.environ.setdefault(
+        "PROMETHEUS_MULTIPROC_DIR",
+        str(Path(__file__).resolve().parent.parent / "var" / "prometheus"),
+    )
+)
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", max(2, multiprocessing.cpu_count())))
@@ -21,3 +40,16 @@ graceful_timeout = 10
 accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
 errorlog = "-"
 wsgi_app = "shop.wsgi:application"
+if os.environ.get("LOG_FORMAT", "plain") == "json":
+    logconfig_dict = gunicorn_json_config(access_log=accesslog is not None)
+
+
+def on_starting(server) -> None:
+    """Start the host's counts from zero: a previous run's files would add to them."""
+    metrics_dir.mkdir(parents=True, exist_ok=True)
+    for path in metrics_dir.glob("*.db"):
+        path.unlink()
+
+
+def child_exit(server, worker) -> None:
+    multiprocess.mark_process_dead(worker.pid)

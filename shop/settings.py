@@ -15,6 +15,7 @@ import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 
 from perf.db.databases import parse_url, replicated_databases
+from shop.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -63,7 +64,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so it counts every query of the request (docs/replicas-and-failover.md).
+    # First, so each request's time covers all the others (docs/observability.md).
+    "perf.metrics.middleware.RequestMetricsMiddleware",
+    # Then, so it counts every query of the request (docs/replicas-and-failover.md).
     "perf.db.timing.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -224,6 +227,8 @@ PERF = {
     "REPLICAS": [alias for alias in DATABASES if alias != "default"],
     "REPLICA_READ_MODELS": ["catalog"],
     "PRIMARY_NAMESPACES": ["admin", "cart", "accounts"],
+    # What a Prometheus scraper sends to /metrics as a bearer token (docs/observability.md).
+    "METRICS_TOKEN": os.environ.get("METRICS_TOKEN", ""),
 }
 
 # ------------------------------------------------------------------------------------------------
@@ -285,13 +290,10 @@ X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # ------------------------------------------------------------------------------------------------
-# Logging: one line per record on stderr; perf's failover and cache warnings are structured.
+# Logging: one line per record on stderr, plain text or, with LOG_FORMAT=json, one JSON object
+# whose keys include perf's event fields (event, node, error...). docs/observability.md
 # ------------------------------------------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["stderr"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
-}
+LOGGING = logging_config(
+    json_lines=os.environ.get("LOG_FORMAT", "plain") == "json",
+    level=os.environ.get("LOG_LEVEL", "INFO"),
+)

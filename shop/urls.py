@@ -9,6 +9,7 @@ from django.views.static import serve
 
 from catalog.sitemaps import SITEMAPS
 from catalog.views import HomeView
+from perf.metrics.views import metrics
 from perf.status import healthz, readyz
 from shop.robots import robots_txt
 
@@ -29,6 +30,7 @@ urlpatterns = [
     path("", include("perf.urls")),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),

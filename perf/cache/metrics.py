@@ -1,12 +1,15 @@
 """
-Counters of what each cache level did, kept per process for the ``/perf/`` page and the benchmarks.
+Counters of what each cache level did: per process for the benchmarks and the tests, and into
+Prometheus (``perf.metrics.families``) for ``/metrics`` and the host's view on ``/perf/``.
 
-They are plain in-memory counters: counting must cost nothing next to the lookups it counts, so
-nothing is sent anywhere. Each gunicorn worker shows its own numbers.
+Counting must cost nothing next to the lookups it counts: a lock and a dict here, a lock and a
+memory-mapped file there; nothing is sent anywhere.
 """
 
 import threading
 from collections import Counter
+
+from perf.metrics.families import count_cache_event
 
 #: Every event a multi-level cache counts, in the order the status page shows them.
 EVENTS = (
@@ -23,9 +26,10 @@ EVENTS = (
 
 
 class Metrics:
-    """Thread-safe event counters."""
+    """Thread-safe event counters of the cache named ``cache``."""
 
-    def __init__(self, events: tuple[str, ...] = EVENTS) -> None:
+    def __init__(self, cache: str, events: tuple[str, ...] = EVENTS) -> None:
+        self.cache = cache
         self.events = events
         self._counts: Counter[str] = Counter()
         self._lock = threading.Lock()
@@ -33,6 +37,7 @@ class Metrics:
     def incr(self, event: str, amount: int = 1) -> None:
         with self._lock:
             self._counts[event] += amount
+        count_cache_event(self.cache, event, amount)
 
     def snapshot(self) -> dict[str, int]:
         with self._lock:

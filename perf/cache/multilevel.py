@@ -71,7 +71,7 @@ class MultiLevelCache:
         self.stale_ttl = stale_ttl
         self.locks = RecomputeLocks(shared, timeout=lock_timeout, wait=lock_wait)
         self.enabled = enabled
-        self.metrics = Metrics()
+        self.metrics = Metrics(name)
 
     # --- one value ---------------------------------------------------------------------------
 

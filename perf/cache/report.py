@@ -1,16 +1,21 @@
-"""What the ``/perf/`` page (and ``?format=json``) shows about this process's cache levels."""
+"""What the ``/perf/`` page (and ``?format=json``) shows about the cache levels: the host's
+counts (every worker's, summed: ``perf.metrics.host``), and this process's L1 and breakers."""
 
 from typing import Any
 
 from perf.cache import all_caches, generations, shared_cache
 from perf.cache.breaker import server_breakers
+from perf.cache.metrics import EVENTS
+from perf.metrics.families import LOOKUPS
+from perf.metrics.host import Samples, host_samples
 
 
 def cache_levels() -> dict[str, Any]:
+    samples = host_samples()
     shared = shared_cache()
     caches = []
     for cache in all_caches():
-        counts = cache.metrics.snapshot()
+        counts = host_counts(samples, cache.name)
         lookups = counts["l1_hits"] + counts["l1_misses"]
         hits = counts["l1_hits"] + counts["l2_hits"]
         caches.append(
@@ -30,25 +35,54 @@ def cache_levels() -> dict[str, Any]:
             "alias": shared.alias,
             "backend": type(shared.backend).__name__,
             "state": "down" if shared.is_down else "up",
-            "errors": shared.errors,
+            "errors": breaker_errors(samples, shared.breaker.name),
             "pending_invalidations": sorted(generations().pending),
         },
         "servers": [
-            {"name": b.name, "state": "down" if b.is_open else "up", "errors": b.errors}
+            {
+                "name": b.name,
+                "state": "down" if b.is_open else "up",
+                "errors": breaker_errors(samples, b.name),
+            }
             for b in server_breakers().values()
         ],
-        "generations": generation_tracking(),
+        "generations": generation_tracking(samples),
         "caches": caches,
     }
 
 
-def generation_tracking() -> dict[str, Any]:
+def host_counts(samples: Samples, cache: str) -> dict[str, int]:
+    """The cache's ``EVENTS``, summed over the host's processes."""
+    counts = {}
+    for event in EVENTS:
+        if event in LOOKUPS:
+            level, result = LOOKUPS[event]
+            labels = {"cache": cache, "level": level, "result": result}
+            counts[event] = samples.total("perf_cache_lookups_total", **labels)
+        else:
+            counts[event] = samples.total("perf_cache_events_total", cache=cache, event=event)
+    return {event: int(count) for event, count in counts.items()}
+
+
+def breaker_errors(samples: Samples, name: str) -> int:
+    return int(samples.total("perf_breaker_errors_total", breaker=name))
+
+
+def generation_tracking(samples: Samples) -> dict[str, Any]:
+    """This process's tracking state and memory; the host's counts."""
     tracker = generations().tracker
+    events = samples.by("perf_generation_tracking_events_total", "event")
     return {
         "tracking": tracker.state,
         "remembered": len(tracker.remembered),
-        "hits": tracker.hits,
-        "misses": tracker.misses,
-        "reports": tracker.reports,
-        "connections": tracker.connects,
+        **{key: int(events.get(event, 0)) for key, event in TRACKING_EVENTS.items()},
     }
+
+
+# The page's names for the tracking events.
+TRACKING_EVENTS = {
+    "hits": "hits",
+    "misses": "misses",
+    "reports": "reports",
+    "connections": "connects",
+}

@@ -31,6 +31,7 @@ from collections.abc import Iterable
 
 from perf.cache.local import LocalCache
 from perf.cache.shared import BACKEND_ERRORS, SharedCache
+from perf.metrics.families import GENERATION_TRACKING
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +83,8 @@ class GenerationTracker:
             found = self.remembered.get_many(namespaces)
             self.hits += len(found)
             self.misses += len(namespaces) - len(found)
+            GENERATION_TRACKING.labels(event="hits").inc(len(found))
+            GENERATION_TRACKING.labels(event="misses").inc(len(namespaces) - len(found))
             return found, self._epoch
 
     def remember(self, generations: dict[str, int], token: int | None) -> None:
@@ -132,6 +135,7 @@ class GenerationTracker:
         if kind != b"message":
             return
         self.reports += 1
+        GENERATION_TRACKING.labels(event="reports").inc()
         if keys is None:  # the database was flushed
             self._change_all()
             return
@@ -203,6 +207,7 @@ class GenerationTracker:
             return False
         self._connection = connection
         self.connects += 1
+        GENERATION_TRACKING.labels(event="connects").inc()
         # Whatever changed before the subscription went unreported.
         self._change_all()
         return True

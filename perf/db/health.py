@@ -1,6 +1,6 @@
 """
-What this process knows about each database node: up or down, how far behind, and the counts the
-status page shows.
+What this process knows about each database node: up or down and how far behind; the reads
+and failovers it counts go to ``perf.metrics``, which sums them over the host's processes.
 
 The failover backend reports every connection it makes or loses here, and the router and the
 backend ask here before they use a node. A node that failed is skipped for FAILOVER_COOLDOWN
@@ -20,8 +20,11 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from perf.conf import get_config
+from perf.metrics.families import DB_FAILOVERS, DB_NODE_FAILURES, DB_READ_SECONDS, DB_READS
 
 logger = logging.getLogger("perf.db")
+# Names ``extra`` may not use: a record's own attributes.
+RECORD_ATTRIBUTES = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
 # The clock of every deadline here; tests replace it to step through a cooldown.
 clock = time.monotonic
@@ -48,11 +51,6 @@ class NodeHealth:
     lag_bytes: int | None = None
     lag_seconds: float | None = None
     lagging: bool = False
-    # Reads the node served to requests of this process, and their time.
-    reads: int = 0
-    read_ms: float = 0.0
-    # Times reads meant for this node went to another one.
-    failovers: int = 0
 
 
 _lock = threading.Lock()
@@ -127,6 +125,7 @@ def record_failure(name: str, error: str) -> None:
         if was_up:
             node.down_since = clock()
         node.changed_at = wall_clock()
+    DB_NODE_FAILURES.labels(node=name).inc()
     changed.set()
     event = "node_down" if was_up else "node_still_down"
     log(logging.WARNING, event, node=name, error=error)
@@ -142,8 +141,7 @@ def record_lost_connection(name: str, connected_at: float) -> None:
 
 
 def record_failover(alias: str, from_node: str, to_node: str, reason: str) -> None:
-    with _lock:
-        _node(from_node).failovers += 1
+    DB_FAILOVERS.labels(from_node=from_node, to_node=to_node, reason=reason).inc()
     log(
         logging.WARNING,
         "failover",
@@ -175,12 +173,11 @@ def record_lag(name: str, lag_bytes: int | None, lag_seconds: float | None) -> N
 
 
 def record_reads(reads: dict[str, tuple[int, float]]) -> None:
-    """Add a request's reads: ``{node: (count, milliseconds)}``."""
-    with _lock:
-        for name, (count, milliseconds) in reads.items():
-            node = _node(name)
-            node.reads += count
-            node.read_ms += milliseconds
+    """Count a request's reads: ``{node: (count, milliseconds)}`` (``perf.metrics``: the
+    host's sums are on the status page and ``/metrics``)."""
+    for name, (count, milliseconds) in reads.items():
+        DB_READS.labels(node=name).inc(count)
+        DB_READ_SECONDS.labels(node=name).inc(milliseconds / 1000)
 
 
 def snapshot(names: list[str]) -> list[dict[str, Any]]:
@@ -193,7 +190,6 @@ def snapshot(names: list[str]) -> list[dict[str, Any]]:
         since = state.pop("down_since")
         state["down_for"] = None if since is None else round(now - since, 1)
         state["retry_in"] = max(0.0, round(state.pop("retry_at") - now, 1))
-        state["read_ms"] = round(state["read_ms"], 1)
     return states
 
 
@@ -252,11 +248,17 @@ def describe(error: BaseException) -> str:
 
 
 def log(level: int, event: str, **fields: Any) -> None:
-    """One ``event=... key=value`` line, easy to grep and to parse; fields also ride on the
-    record (``record.perf``) for structured handlers."""
+    """One ``event=... key=value`` line, easy to grep and to parse. The fields also ride on the
+    record, each as an attribute (``record.node``: a JSON formatter writes them as keys; a
+    LogRecord attribute's name is prefixed with ``perf_``) and together as ``record.perf``."""
     parts = [f"event={event}"]
     for key, value in fields.items():
         text = "" if value is None else str(value)
         quoted = not text or any(char in text for char in ' "=')
         parts.append(f"{key}={json.dumps(text) if quoted else text}")
-    logger.log(level, " ".join(parts), extra={"perf": {"event": event, **fields}})
+    structured = {"event": event, **fields}
+    extra = {
+        key if key not in RECORD_ATTRIBUTES else f"perf_{key}": value
+        for key, value in structured.items()
+    }
+    logger.log(level, " ".join(parts), extra={**extra, "perf": structured})

@@ -3,6 +3,7 @@ import logging
 import pytest
 
 from perf.db import health
+from perf.metrics.host import host_samples
 
 
 @pytest.fixture
@@ -69,8 +70,7 @@ def test_each_failure_and_recovery_writes_one_structured_line(clock, caplog):
 def test_a_failover_is_counted_against_the_node_left_and_logged(caplog):
     caplog.set_level(logging.INFO, logger="perf.db")
     health.record_failover("replica1", "replica1", "replica2", "connection_lost")
-    [state] = health.snapshot(["replica1"])
-    assert state["failovers"] == 1
+    assert host_samples().total("perf_db_failovers_total", from_node="replica1") == 1
     assert caplog.messages == [
         "event=failover alias=replica1 from_node=replica1 to_node=replica2 reason=connection_lost"
     ]
@@ -92,8 +92,11 @@ def test_a_replica_lags_when_it_is_behind_in_bytes_or_in_seconds(
 def test_reads_add_up_per_node():
     health.record_reads({"replica1": (3, 1.5), "default": (1, 0.25)})
     health.record_reads({"replica1": (2, 1.0)})
-    counts = {state["name"]: state["reads"] for state in health.snapshot(["default", "replica1"])}
-    assert counts == {"default": 1, "replica1": 5}
+    samples = host_samples()
+    assert samples.by("perf_db_reads_total", "node") == {"default": 1, "replica1": 5}
+    assert samples.by("perf_db_read_seconds_total", "node") == pytest.approx(
+        {"default": 0.00025, "replica1": 0.0025}
+    )
 
 
 def shared_down(changed_at: float, retry_in: float = 5.0) -> dict:

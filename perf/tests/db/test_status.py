@@ -32,7 +32,7 @@ def test_staff_see_each_node_with_its_role_state_lag_reads_and_failovers(
     assert response.status_code == 200
     assert response["Cache-Control"].startswith("max-age=0")
     html = response.content.decode()
-    assert '<meta http-equiv="refresh" content="2">' in html
+    assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in html
     databases = html.split('<section id="databases">')[1].split("</section>")[0]
     rows = {row.split("</th>")[0].rsplit(">", 1)[-1]: row for row in databases.split("<tr>")[2:]}
     assert set(rows) == {"default", "replica1", "replica2"}
