@@ -98,3 +98,5 @@ class AccessJsonFormatter(JsonFormatter):
         for key, atom in self.ATOMS.items():
             if atom in atoms:
                 log_data[key] = atoms[atom]
+        if str(log_data.get("status", "")).isdigit():  # "200" from a WSGI status line
+            log_data["status"] = int(log_data["status"])
