@@ -12,6 +12,10 @@
 #                   warm-up renders the pages under it (default: http://127.0.0.1:8000)
 #   DJANGO_SUPERUSER_USERNAME, _PASSWORD, _EMAIL   a staff account to create unless it exists
 #   PYTHON          the interpreter (default: python)
+#   METRICS_TOKEN   the bearer token /metrics accepts (empty: staff sessions only)
+#   LOG_FORMAT      plain (default) or json, for the shop's and gunicorn's logs
+#   PROMETHEUS_MULTIPROC_DIR  where the workers keep their metrics (default: var/prometheus,
+#                   emptied by shop/gunicorn.conf.py when gunicorn starts)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 python="${PYTHON:-python}"
