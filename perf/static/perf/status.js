@@ -46,8 +46,10 @@
     Object.keys(series).sort().forEach(function (key, n) {
       var colour = colours[n % colours.length];
       var line = document.createElementNS("http://www.w3.org/2000/svg", "polyline");
+      // The newest point at the right edge; older ones scroll left.
       line.setAttribute("points", series[key].map(function (p) {
-        return (p[0] * 300 / Math.max(1, keep - 1)).toFixed(1) + "," + (100 - p[1] * 95 / max).toFixed(1);
+        var x = 300 - (points.length - 1 - p[0]) * 300 / Math.max(1, keep - 1);
+        return x.toFixed(1) + "," + (100 - p[1] * 95 / max).toFixed(1);
       }).join(" "));
       line.setAttribute("fill", "none");
       line.setAttribute("stroke", colour);
@@ -78,10 +80,10 @@
       .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
       .then(function (html) {
         var doc = new DOMParser().parseFromString(html, "text/html");
-        document.getElementById("sections").replaceWith(doc.getElementById("sections"));
         update(doc, Date.now());
+        document.getElementById("sections").replaceWith(doc.getElementById("sections"));
       })
-      .catch(function () { /* a missed poll only widens the next interval */ })
+      .catch(function (error) { console.warn("perf status poll:", error); }) // the next interval widens
       .finally(function () { window.setTimeout(poll, refresh); });
   }
 

@@ -135,3 +135,13 @@ def test_a_reset_forgets_what_was_shared_before_it():
     health.reset()
     health.adopt({"replica1": stale})
     assert health.is_up("replica1")
+
+
+def test_event_fields_ride_on_the_record_as_attributes_for_structured_handlers(caplog):
+    caplog.set_level(logging.INFO, logger="perf.db")
+    health.log(logging.INFO, "example", node="replica1", name="clashes with LogRecord.name")
+
+    [record] = caplog.records
+    assert (record.event, record.node) == ("example", "replica1")
+    assert record.perf_name == "clashes with LogRecord.name"
+    assert record.name == "perf.db"
