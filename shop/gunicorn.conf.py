@@ -18,11 +18,10 @@ import multiprocessing
 import os
 from pathlib import Path
 
-from prometheus_client import multiprocess
-
 from shop.logs import gunicorn_json_config
 
-# Set before the workers import prometheus_client, which reads it once.
+# Set before anything imports prometheus_client, which reads it once, on import: workers forked
+# from a master that imported it first would each count in memory of their own.
 metrics_dir = Path(
     os.environ.setdefault(
         "PROMETHEUS_MULTIPROC_DIR",
@@ -52,4 +51,6 @@ def on_starting(server) -> None:
 
 
 def child_exit(server, worker) -> None:
+    from prometheus_client import multiprocess  # after PROMETHEUS_MULTIPROC_DIR is set, above
+
     multiprocess.mark_process_dead(worker.pid)

@@ -165,3 +165,22 @@ def test_with_log_format_json_perf_events_carry_their_fields(tmp_path: Path):
     assert record["logger"] == "perf.db"
     assert record["level"] == "WARNING"
     assert "perf" not in record
+
+
+def test_the_gunicorn_config_sets_the_directory_before_anything_imports_prometheus_client():
+    """prometheus_client picks where values live when first imported: a config that imported it
+    before setting the directory would leave every worker counting in memory of its own."""
+    code = (
+        "import os, runpy; runpy.run_path('shop/gunicorn.conf.py'); "
+        "from prometheus_client import values; "
+        "print(os.environ['PROMETHEUS_MULTIPROC_DIR'], values.ValueClass.__qualname__)"
+    )
+    env = {k: v for k, v in base_environ({}).items() if k != "PROMETHEUS_MULTIPROC_DIR"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+
+    assert done.returncode == 0, done.stderr
+    directory, value_class = done.stdout.split()
+    assert directory == str(ROOT / "var" / "prometheus")
+    assert value_class == "MultiProcessValue.<locals>.MmapedValue"
