@@ -31,7 +31,7 @@ from collections.abc import Iterable
 
 from perf.cache.local import LocalCache
 from perf.cache.shared import BACKEND_ERRORS, SharedCache
-from perf.metrics.families import GENERATION_TRACKING
+from perf.metrics.families import GENERATION_TRACKING, series
 
 logger = logging.getLogger(__name__)
 
@@ -83,8 +83,8 @@ class GenerationTracker:
             found = self.remembered.get_many(namespaces)
             self.hits += len(found)
             self.misses += len(namespaces) - len(found)
-            GENERATION_TRACKING.labels(event="hits").inc(len(found))
-            GENERATION_TRACKING.labels(event="misses").inc(len(namespaces) - len(found))
+            series(GENERATION_TRACKING, "hits").inc(len(found))
+            series(GENERATION_TRACKING, "misses").inc(len(namespaces) - len(found))
             return found, self._epoch
 
     def remember(self, generations: dict[str, int], token: int | None) -> None:
@@ -135,7 +135,7 @@ class GenerationTracker:
         if kind != b"message":
             return
         self.reports += 1
-        GENERATION_TRACKING.labels(event="reports").inc()
+        series(GENERATION_TRACKING, "reports").inc()
         if keys is None:  # the database was flushed
             self._change_all()
             return
@@ -207,7 +207,7 @@ class GenerationTracker:
             return False
         self._connection = connection
         self.connects += 1
-        GENERATION_TRACKING.labels(event="connects").inc()
+        series(GENERATION_TRACKING, "connects").inc()
         # Whatever changed before the subscription went unreported.
         self._change_all()
         return True

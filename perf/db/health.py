@@ -20,7 +20,13 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from perf.conf import get_config
-from perf.metrics.families import DB_FAILOVERS, DB_NODE_FAILURES, DB_READ_SECONDS, DB_READS
+from perf.metrics.families import (
+    DB_FAILOVERS,
+    DB_NODE_FAILURES,
+    DB_READ_SECONDS,
+    DB_READS,
+    series,
+)
 
 logger = logging.getLogger("perf.db")
 # Names ``extra`` may not use: a record's own attributes.
@@ -176,8 +182,8 @@ def record_reads(reads: dict[str, tuple[int, float]]) -> None:
     """Count a request's reads: ``{node: (count, milliseconds)}`` (``perf.metrics``: the
     host's sums are on the status page and ``/metrics``)."""
     for name, (count, milliseconds) in reads.items():
-        DB_READS.labels(node=name).inc(count)
-        DB_READ_SECONDS.labels(node=name).inc(milliseconds / 1000)
+        series(DB_READS, name).inc(count)
+        series(DB_READ_SECONDS, name).inc(milliseconds / 1000)
 
 
 def snapshot(names: list[str]) -> list[dict[str, Any]]:

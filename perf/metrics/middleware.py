@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from perf.metrics.families import REQUEST_DURATION
+from perf.metrics.families import REQUEST_DURATION, series
 
 UNRESOLVED = "<unresolved>"
 
@@ -26,5 +26,5 @@ class RequestMetricsMiddleware:
         response = self.get_response(request)
         view = request.resolver_match.view_name if request.resolver_match else UNRESOLVED
         status = f"{response.status_code // 100}xx"
-        REQUEST_DURATION.labels(view=view, status=status).observe(time.perf_counter() - start)
+        series(REQUEST_DURATION, view, status).observe(time.perf_counter() - start)
         return response
