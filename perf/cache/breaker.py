@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from perf.conf import get_config
-from perf.metrics.families import BREAKER_ERRORS
+from perf.metrics.families import BREAKER_ERRORS, series
 
 logger = logging.getLogger("perf.cache")
 
@@ -74,7 +74,7 @@ class CircuitBreaker:
             opening = self._open_until is None
             self._open_until = time.monotonic() + self.retry_after
             self._trying = False
-        BREAKER_ERRORS.labels(breaker=self.name).inc()
+        series(BREAKER_ERRORS, self.name).inc()
         if opening:
             logger.warning(
                 "%s unavailable (%s: %s); skipped for %s s",

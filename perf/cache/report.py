@@ -75,14 +75,8 @@ def generation_tracking(samples: Samples) -> dict[str, Any]:
     return {
         "tracking": tracker.state,
         "remembered": len(tracker.remembered),
-        **{key: int(events.get(event, 0)) for key, event in TRACKING_EVENTS.items()},
+        "hits": int(events.get("hits", 0)),
+        "misses": int(events.get("misses", 0)),
+        "reports": int(events.get("reports", 0)),
+        "connections": int(events.get("connects", 0)),
     }
-
-
-# The page's names for the tracking events.
-TRACKING_EVENTS = {
-    "hits": "hits",
-    "misses": "misses",
-    "reports": "reports",
-    "connections": "connects",
-}

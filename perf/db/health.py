@@ -131,7 +131,7 @@ def record_failure(name: str, error: str) -> None:
         if was_up:
             node.down_since = clock()
         node.changed_at = wall_clock()
-    DB_NODE_FAILURES.labels(node=name).inc()
+    series(DB_NODE_FAILURES, name).inc()
     changed.set()
     event = "node_down" if was_up else "node_still_down"
     log(logging.WARNING, event, node=name, error=error)
@@ -147,7 +147,7 @@ def record_lost_connection(name: str, connected_at: float) -> None:
 
 
 def record_failover(alias: str, from_node: str, to_node: str, reason: str) -> None:
-    DB_FAILOVERS.labels(from_node=from_node, to_node=to_node, reason=reason).inc()
+    series(DB_FAILOVERS, from_node, to_node, reason).inc()
     log(
         logging.WARNING,
         "failover",
