@@ -64,10 +64,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so each request's time covers all the others (docs/observability.md).
-    "perf.metrics.middleware.RequestMetricsMiddleware",
-    # Then, so it counts every query of the request (docs/replicas-and-failover.md).
+    # First, so it counts every query of the request (docs/replicas-and-failover.md).
     "perf.db.timing.ServerTimingMiddleware",
+    # Next, so each request's time covers every other middleware (docs/observability.md).
+    "perf.metrics.middleware.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Above the session and auth middleware, so their reads follow the request's pin and their

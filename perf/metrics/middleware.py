@@ -3,8 +3,8 @@
 
 Labelled by URL name (``catalog:product``), never by path: a shop has a few dozen names and
 millions of paths, and Prometheus keeps a series per label value. A request no URL matched (a
-404, a static file whitenoise served) counts as ``<unresolved>``. Place it first in MIDDLEWARE,
-so the time covers every other middleware.
+404, a static file whitenoise served) counts as ``<unresolved>``. Place it right below
+``ServerTimingMiddleware`` (which must be first), so the time covers every other middleware.
 """
 
 import time
