@@ -12,9 +12,13 @@ from perf.metrics.host import host_samples
 pytestmark = pytest.mark.django_db
 
 
+def ones(items):
+    return dict.fromkeys(items, 1)
+
+
 def test_cache_lookups_are_counted_per_cache_level_and_result():
-    data_cache().get_many({"a": ["ns"], "b": ["ns"]}, lambda keys: dict.fromkeys(keys, 1))
-    data_cache().get_many({"a": ["ns"]}, lambda keys: dict.fromkeys(keys, 1))
+    data_cache().get_many({"a": "a", "b": "b"}, ones, namespaces=lambda item: ["ns"])
+    data_cache().get_many({"a": "a"}, ones, namespaces=lambda item: ["ns"])
 
     samples = host_samples()
     lookups = {
