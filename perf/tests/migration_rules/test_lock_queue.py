@@ -30,11 +30,12 @@ def waiting_for_lock(pid: int) -> bool:
 def select_behind_waiting_alter(lock_timeout: str) -> tuple[float, bool]:
     """How long the shop's SELECT waited, and whether the report was still running when it ran."""
     report, migration, shop = OtherSession(), OtherSession(), OtherSession()
-    released = threading.Event()
+    # Set before the rollback, so a SELECT that could only run once the report ended sees it.
+    ending = threading.Event()
 
     def end_report():
+        ending.set()
         report.connection.rollback()
-        released.set()
 
     def alter():
         migration.connection.autocommit = True
@@ -54,7 +55,7 @@ def select_behind_waiting_alter(lock_timeout: str) -> tuple[float, bool]:
             time.sleep(0.01)
         started = time.monotonic()
         shop.connection.execute('SELECT count(*) FROM "rules_safe_product"').fetchone()
-        waited, report_running = time.monotonic() - started, not released.is_set()
+        waited, report_running = time.monotonic() - started, not ending.is_set()
         altering.join()
         timer.join()
     finally:
