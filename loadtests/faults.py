@@ -16,7 +16,7 @@ import subprocess
 from stack.cluster import Stack
 from stack.exceptions import StackError
 from stack.ports import HOST
-from stack.processes import kill_tree
+from stack.processes import kill_tree, stop_processes
 from stack.promotion import promote, rejoin, switch_over
 
 # Marks the partition's rules, so that they can be found and removed.
@@ -63,10 +63,14 @@ class ChaosStack:
     # -- Redis ------------------------------------------------------------------------------------
 
     def hang_redis(self, _: int = 0) -> None:
-        self._signal_redis(signal.SIGSTOP)
+        pid = self.stack.redis.pid
+        if pid is not None:
+            stop_processes([pid])
 
     def resume_redis(self, _: int = 0) -> None:
-        self._signal_redis(signal.SIGCONT)
+        pid = self.stack.redis.pid
+        if pid is not None:
+            os.kill(pid, signal.SIGCONT)
 
     def kill_redis(self, _: int = 0) -> None:
         pid = self.stack.redis.pid
@@ -76,11 +80,6 @@ class ChaosStack:
     def start_redis(self, _: int = 0) -> None:
         self.resume_redis()
         self.stack.start_redis()
-
-    def _signal_redis(self, signum: signal.Signals) -> None:
-        pid = self.stack.redis.pid
-        if pid is not None:
-            os.kill(pid, signum)
 
     # -- The primary ------------------------------------------------------------------------------
 

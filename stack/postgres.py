@@ -20,7 +20,7 @@ from stack.account import ServerAccount
 from stack.binaries import Binaries
 from stack.exceptions import PortInUse, StackError
 from stack.ports import HOST, ensure_free
-from stack.processes import children, kill_tree, live_pid, run, tail
+from stack.processes import children, kill_tree, live_pid, run, stop_processes, tail
 
 SCRIPTS_DIR = Path(__file__).resolve().parent.parent / "docker" / "postgres"
 SCRIPTS = tuple(
@@ -204,10 +204,10 @@ class PostgresNode:
         pid = self.pid
         if pid is None:
             raise StackError(f"{self.name} is not running, so it cannot be frozen.")
-        os.kill(pid, signal.SIGSTOP)
+        # The postmaster first, so that it forks no backend the list would miss.
+        stop_processes([pid])
         self._frozen_pids = [pid, *(children(pid) if whole_tree else [])]
-        for child in self._frozen_pids[1:]:
-            os.kill(child, signal.SIGSTOP)
+        stop_processes(self._frozen_pids)
         self.frozen = True
 
     def thaw(self) -> None:

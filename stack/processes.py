@@ -99,6 +99,20 @@ def kill_tree(pid: int, timeout: float = 10.0) -> None:
         time.sleep(0.01)
 
 
+def stop_processes(pids: list[int], timeout: float = 10.0) -> None:
+    """SIGSTOP each of ``pids`` and wait until each is stopped: the signal is delivered when the
+    process is next scheduled, so on a busy machine it may still run for a moment after
+    ``kill()`` returns, and a fault must be in effect when its injector returns."""
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGSTOP)
+    deadline = time.monotonic() + timeout
+    while not all(_state(Path(f"/proc/{pid}/stat")) in "TZX" for pid in pids):
+        if time.monotonic() > deadline:
+            raise StackError(f"Processes {pids} not stopped {timeout:g} s after SIGSTOP.")
+        time.sleep(0.01)
+
+
 def _exited(pid: int) -> bool:
     """Whether every thread of ``pid`` has exited. A threaded server's main thread can be a
     zombie while its other threads still run and hold its sockets (Redis has several)."""
@@ -106,7 +120,13 @@ def _exited(pid: int) -> bool:
         tasks = list(Path(f"/proc/{pid}/task").iterdir())
     except OSError:
         return True
-    return all((stat := _stat(task / "stat")) is None or stat[0] in "ZX" for task in tasks)
+    return all(_state(task / "stat") in "ZX" for task in tasks)
+
+
+def _state(path: Path) -> str:
+    """The state letter in a /proc ``stat`` file; "X" (dead) when it is gone."""
+    stat = _stat(path)
+    return "X" if stat is None else stat[0]
 
 
 def _stat(path: Path) -> tuple[str, int] | None:

@@ -13,7 +13,7 @@ from stack.account import ServerAccount
 from stack.binaries import Binaries
 from stack.exceptions import PortInUse, StackError
 from stack.ports import HOST, ensure_free
-from stack.processes import is_running, live_pid, run, tail
+from stack.processes import is_running, live_pid, run, stop_processes, tail
 
 CONFIG_FILE = Path(__file__).resolve().parent.parent / "docker" / "redis" / "redis.conf"
 
@@ -88,7 +88,7 @@ class RedisNode:
         pid = self.pid
         if pid is None:
             raise StackError("Redis is not running, so it cannot be frozen.")
-        os.kill(pid, signal.SIGSTOP)
+        stop_processes([pid])
         self.frozen = True
 
     def thaw(self) -> None:

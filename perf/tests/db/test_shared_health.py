@@ -5,8 +5,6 @@ without trying the node itself; with Redis down or hung, each keeps its own view
 """
 
 import logging
-import os
-import signal
 import subprocess
 import sys
 import time
@@ -72,12 +70,11 @@ def perf_events(caplog) -> list[str]:
 
 @contextmanager
 def hung_redis(stack):
-    pid = stack.redis.pid
-    os.kill(pid, signal.SIGSTOP)
+    stack.freeze_redis()
     try:
         yield
     finally:
-        os.kill(pid, signal.SIGCONT)
+        stack.thaw_redis()
 
 
 @pytest.mark.usefixtures("health_by_hand")
