@@ -25,23 +25,30 @@ TABLE = "cart_orderline"
 LOCK_TIMEOUT = "2s"
 ATTEMPTS = 6
 BATCH = 5000
+# The backfill rests after each batch for as long as the batch took, times this: on two cores
+# shared with the shop, a backfill at full speed takes a core the shop needs.
+REST = 1.0
 
-# Release 1 inserts ``sku`` only, release 2 ``variant_sku`` only: each row gets both.
+# Release 1 inserts ``sku`` only, release 2 ``variant_sku`` only: each row gets both. An update
+# fires it only when the two differ, so the backfill (which makes them equal) pays nothing for it.
 SYNC_TRIGGER = """
-CREATE OR REPLACE FUNCTION cart_orderline_sync_sku() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION cart_orderline_sync_sku() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
         NEW.variant_sku := coalesce(NEW.variant_sku, NEW.sku);
         NEW.sku := coalesce(NEW.sku, NEW.variant_sku);
     ELSIF NEW.sku IS DISTINCT FROM OLD.sku THEN
         NEW.variant_sku := NEW.sku;
-    ELSIF NEW.variant_sku IS DISTINCT FROM OLD.variant_sku THEN
+    ELSE
         NEW.sku := NEW.variant_sku;
     END IF;
     RETURN NEW;
 END $$;
-CREATE TRIGGER cart_orderline_sync_sku BEFORE INSERT OR UPDATE ON cart_orderline
+CREATE TRIGGER cart_orderline_sync_sku_insert BEFORE INSERT ON cart_orderline
     FOR EACH ROW EXECUTE FUNCTION cart_orderline_sync_sku();
+CREATE TRIGGER cart_orderline_sync_sku_update BEFORE UPDATE ON cart_orderline
+    FOR EACH ROW WHEN (NEW.sku IS DISTINCT FROM NEW.variant_sku)
+    EXECUTE FUNCTION cart_orderline_sync_sku();
 """
 
 EXPAND = [
@@ -65,9 +72,13 @@ ADD_CONSTRAINT = (
 VALIDATE_CONSTRAINT = (
     "ALTER TABLE cart_orderline VALIDATE CONSTRAINT cart_orderline_variant_sku_not_null"
 )
+DROP_TRIGGERS = [
+    "DROP TRIGGER IF EXISTS cart_orderline_sync_sku_insert ON cart_orderline",
+    "DROP TRIGGER IF EXISTS cart_orderline_sync_sku_update ON cart_orderline",
+    "DROP FUNCTION IF EXISTS cart_orderline_sync_sku()",
+]
 CONTRACT = [
-    "DROP TRIGGER cart_orderline_sync_sku ON cart_orderline",
-    "DROP FUNCTION cart_orderline_sync_sku()",
+    *DROP_TRIGGERS,
     "ALTER TABLE cart_orderline DROP COLUMN sku",
 ]
 
@@ -91,8 +102,8 @@ def reset(connection: psycopg.Connection) -> None:
     without a rewrite (catalog changes only; a dropped column's space is reused by later writes)."""
     found = columns(connection)
     with connection.transaction():
-        connection.execute("DROP TRIGGER IF EXISTS cart_orderline_sync_sku ON cart_orderline")
-        connection.execute("DROP FUNCTION IF EXISTS cart_orderline_sync_sku()")
+        for statement in DROP_TRIGGERS:
+            connection.execute(statement)
         connection.execute("DROP INDEX IF EXISTS cart_orderline_public_id")
         connection.execute("ALTER TABLE cart_orderline DROP COLUMN IF EXISTS public_id")
         if "variant_sku" in found and "sku" in found:
@@ -134,14 +145,17 @@ def expand(connection: psycopg.Connection) -> None:
     with_lock_timeout(connection, EXPAND)
 
 
-def backfill(connection: psycopg.Connection, *, batch: int = BATCH) -> int:
+def backfill(connection: psycopg.Connection, *, batch: int = BATCH, rest: float = REST) -> int:
     """Fill the new columns of existing rows in primary-key ranges, one short transaction each
-    (row locks on ``batch`` rows at a time); return the rows updated."""
+    (row locks on ``batch`` rows at a time), resting ``rest`` times as long as each batch took;
+    return the rows updated."""
     low, high = connection.execute(f"SELECT min(id), max(id) FROM {TABLE}").fetchone()
     updated = 0
     for start in range(low or 0, (high or 0) + 1, batch):
+        began = time.monotonic()
         with connection.transaction():
             updated += connection.execute(BACKFILL, [start, start + batch]).rowcount
+        time.sleep(rest * (time.monotonic() - began))
     return updated
 
 

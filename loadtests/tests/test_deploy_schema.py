@@ -88,12 +88,25 @@ def test_safe_steps_keep_both_releases_working_without_a_rewrite(migrator):
     assert "sku" not in schema.columns(migrator)
 
 
-def test_release_1_rows_written_after_the_expand_get_the_new_column(migrator):
+def test_while_both_releases_run_each_one_s_writes_reach_both_columns(migrator):
     schema.expand(migrator)
     line = OrderLineFactory(sku="WRITTEN-BY-R1")
-    assert migrator.execute(
-        "SELECT variant_sku, public_id IS NOT NULL FROM cart_orderline WHERE id = %s", [line.pk]
-    ).fetchone() == ("WRITTEN-BY-R1", True)
+    stored = "SELECT sku, variant_sku, public_id IS NOT NULL FROM cart_orderline WHERE id = %s"
+    assert migrator.execute(stored, [line.pk]).fetchone() == (
+        "WRITTEN-BY-R1",
+        "WRITTEN-BY-R1",
+        True,
+    )
+    line.sku = "CHANGED-BY-R1"
+    line.save()
+    assert migrator.execute(stored, [line.pk]).fetchone()[:2] == ("CHANGED-BY-R1",) * 2
+    with release_2():
+        line = OrderLine.objects.get(pk=line.pk)
+        line.sku = "CHANGED-BY-R2"
+        line.save()
+        inserted = OrderLineFactory(sku="WRITTEN-BY-R2")
+    assert migrator.execute(stored, [line.pk]).fetchone()[:2] == ("CHANGED-BY-R2",) * 2
+    assert migrator.execute(stored, [inserted.pk]).fetchone()[:2] == ("WRITTEN-BY-R2",) * 2
 
 
 def test_backfill_and_validate_take_no_lock_that_stops_reads_or_writes(migrator):
