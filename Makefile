@@ -116,7 +116,7 @@ bench: venv ## Locust scenarios side by side on the native stack (DURATION=60 s 
 chaos: venv ## Every fault in turn under load (DURATION=36 s each, ~10 min; root for the partition); report in loadtests/results/latest
 	$(PY) -m loadtests.chaos
 
-deploy-demo: venv ## A schema change under load, expand/contract against one naive migration (DURATION=120 s each, ~7 min); report in loadtests/results/latest
+deploy-demo: venv ## A schema change under load, expand/contract against one naive migration (DURATION=180 s each, ~8 min); report in loadtests/results/latest
 	$(PY) -m loadtests.deploy.demo
 
 failover-demo: venv ## Kill replica 1 under load: perf.db's failover against libpq's, side by side

@@ -30,7 +30,7 @@ from loadtests.results import ScenarioResult
 from loadtests.runner import SuiteRun
 from loadtests.scenarios import CACHE, Event, Scenario, Suite
 
-DEFAULTS = replace(chaos.DEFAULTS, duration=120.0)
+DEFAULTS = replace(chaos.DEFAULTS, duration=180.0)
 GAP = 3.0
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from loadtests import charts
 from loadtests import report as bench_report
+from loadtests.deploy.schema import LOCKS
 from loadtests.goals import Outcome
 from loadtests.results import ScenarioResult
 from loadtests.samples import Stats, read_samples
@@ -25,9 +26,13 @@ P99_FACTOR = 1.5
 EXPLAINED = [
     "Each deploy runs in a scenario of its own, from the table as the migrations say and release 1 "
     "serving. *steady* is the phase before the first step; *deploy* runs from the first step "
-    "to the end of the run. **failed**: a 5xx, or no answer within the shoppers' 10 s patience. "
+    "to the end of the run. **failed**: a 5xx, or no answer within the shoppers' 10 s patience; "
+    "**503** counts those of them that were the shop's 'read-only for a moment' answer. "
     "**lock wait**: the longest a query of the shop waited for a lock (pg_stat_activity, "
-    "sampled every 0.1 s; the deploy's own session left out).",
+    "sampled every 0.1 s; the deploy's own session left out). The shop's database backend "
+    "cancels a query on the primary after its 1 s deadline and answers 503, so no wait outlasts "
+    "that: **exclusive s** is how long the deploy held `ACCESS EXCLUSIVE` on the table, the "
+    "longest of its steps that take it.",
     "",
 ]
 
@@ -39,24 +44,40 @@ def deploy_stats(result: ScenarioResult) -> Stats | None:
     return Stats.of(samples, result.start + result.events[0][1], result.overall.end)
 
 
+def exclusive_seconds(run: "DeployRun", result: ScenarioResult) -> float:
+    seconds = run.step_seconds.get(result.scenario.key, [])
+    return max(
+        (
+            took
+            for (event, _), took in zip(result.events, seconds, strict=False)
+            if LOCKS[event.action].startswith("ACCESS EXCLUSIVE")
+        ),
+        default=0.0,
+    )
+
+
 def row(run: "DeployRun", result: ScenarioResult) -> str:
     steady, deploy = result.phases[0].stats, deploy_stats(result)
     longest, _ = run.lock_waits.get(result.scenario.key, (0.0, 0.0))
     ratio = f"{deploy.p99 / steady.p99:.2f}x" if steady.p99 else "-"
+    overall = result.overall
     return (
-        f"| {result.scenario.key} | {result.overall.requests} | {result.overall.failures} | "
-        f"{steady.rps:.0f} / {deploy.rps:.0f} | {steady.p99:.0f} | {deploy.p99:.0f} | {ratio} | "
-        f"{deploy.max:.0f} | {longest:.2f} |"
+        f"| {result.scenario.key} | {overall.requests} | {overall.failures} | "
+        f"{overall.unavailable} | {steady.rps:.0f} / {deploy.rps:.0f} | {steady.p99:.0f} | "
+        f"{deploy.p99:.0f} | {ratio} | {deploy.max:.0f} | {longest:.2f} | "
+        f"{exclusive_seconds(run, result):.2f} |"
     )
 
 
 def steps(run: "DeployRun", result: ScenarioResult) -> list[str]:
     seconds = run.step_seconds.get(result.scenario.key, [])
-    lines = ["| step | began at s | took s |", "|---|--:|--:|"]
+    lines = ["| step | lock on cart_orderline | began at s | took s |", "|---|---|--:|--:|"]
     lines += [
-        f"| {event.phase} | {at:.1f} | {took:.1f} |"
+        f"| {event.phase} | {LOCKS[event.action]} | {at:.1f} | {took:.2f} |"
         for (event, at), took in zip(result.events, seconds, strict=False)
     ]
+    if len(seconds) < len(result.scenario.events):
+        lines += ["", "**Not every step ran**: the run ended first (raise DURATION)."]
     return [*lines, ""]
 
 
@@ -65,7 +86,9 @@ def outcomes(results: list[ScenarioResult]) -> list[Outcome]:
     if safe is None or not safe.events:
         return []
     steady, deploy = safe.phases[0].stats, deploy_stats(safe)
+    ran, planned = len(safe.events), len(safe.scenario.events)
     return [
+        Outcome("safe deploy ran every step", f"{ran} of {planned}", ran == planned),
         Outcome(
             "safe deploy fails no request",
             f"{safe.overall.failures} of {safe.overall.requests}",
@@ -86,9 +109,9 @@ def markdown(run: "DeployRun", results: list[ScenarioResult], met: list[Outcome]
     shown = [result for result in results if result.events]
     if shown:
         lines += [
-            "| deploy | requests | failed | req/s steady / deploy | p99 steady ms "
-            "| p99 deploy ms | p99 ratio | max ms | lock wait s |",
-            "|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+            "| deploy | requests | failed | 503 | req/s steady / deploy | p99 steady ms "
+            "| p99 deploy ms | p99 ratio | max ms | lock wait s | exclusive s |",
+            "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
             *(row(run, result) for result in shown),
             "",
         ]

@@ -90,6 +90,19 @@ NAIVE = [
 ]
 
 
+# The strongest lock each step takes on the table, and for how long: what the report shows.
+LOCKS = {
+    "expand": "ACCESS EXCLUSIVE, catalog only",
+    "backfill": "ROW EXCLUSIVE, rows of one batch",
+    "build_index": "SHARE UPDATE EXCLUSIVE",
+    "add_constraint": "ACCESS EXCLUSIVE, catalog only",
+    "validate_constraint": "SHARE UPDATE EXCLUSIVE",
+    "switch_release": "none",
+    "contract": "ACCESS EXCLUSIVE, catalog only",
+    "naive_migration": "ACCESS EXCLUSIVE, whole step",
+}
+
+
 def columns(connection: psycopg.Connection) -> set[str]:
     rows = connection.execute(
         "SELECT column_name FROM information_schema.columns WHERE table_name = %s", [TABLE]
