@@ -71,10 +71,14 @@ def row(run: "DeployRun", result: ScenarioResult) -> str:
 
 def steps(run: "DeployRun", result: ScenarioResult) -> list[str]:
     seconds = run.step_seconds.get(result.scenario.key, [])
-    lines = ["| step | lock on cart_orderline | began at s | took s |", "|---|---|--:|--:|"]
+    lines = [
+        "| step | lock on cart_orderline | began at s | took s | until the next: p99 ms | max ms |",
+        "|---|---|--:|--:|--:|--:|",
+    ]
     lines += [
-        f"| {event.phase} | {LOCKS[event.action]} | {at:.1f} | {took:.2f} |"
-        for (event, at), took in zip(result.events, seconds, strict=False)
+        f"| {event.phase} | {LOCKS[event.action]} | {at:.1f} | {took:.2f} | "
+        f"{phase.stats.p99:.0f} | {phase.stats.max:.0f} |"
+        for (event, at), took, phase in zip(result.events, seconds, result.phases[1:], strict=False)
     ]
     if len(seconds) < len(result.scenario.events):
         lines += ["", "**Not every step ran**: the run ended first (raise DURATION)."]
