@@ -109,12 +109,15 @@ migrate-contract: $(VENV)/.runtime ## Once no older release serves: the contract
 compose-test: venv ## docker-compose.yml for real: images built without a registry, up, a journey, replica faults under load, down
 	$(VENV)/bin/pytest --compose stack/tests/compose
 
-.PHONY: bench failover-demo chaos
+.PHONY: bench failover-demo chaos deploy-demo
 bench: venv ## Locust scenarios side by side on the native stack (DURATION=60 s each); report in loadtests/results/latest
 	$(PY) -m loadtests.bench --suite bench
 
 chaos: venv ## Every fault in turn under load (DURATION=36 s each, ~10 min; root for the partition); report in loadtests/results/latest
 	$(PY) -m loadtests.chaos
+
+deploy-demo: venv ## A schema change under load, expand/contract against one naive migration (DURATION=180 s each, ~8 min); report in loadtests/results/latest
+	$(PY) -m loadtests.deploy.demo
 
 failover-demo: venv ## Kill replica 1 under load: perf.db's failover against libpq's, side by side
 	$(PY) -m loadtests.bench --suite failover-demo

@@ -12,6 +12,10 @@ Metrics: each worker keeps its Prometheus values in files under ``PROMETHEUS_MUL
 removed when gunicorn starts, and a worker that exits is marked dead (its live gauges dropped;
 its counters stay in the sums). ``LOG_FORMAT=json`` turns gunicorn's error and access logs into
 JSON lines like the shop's (docs/observability.md).
+
+``GUNICORN_ENV_FILE`` names a file of ``NAME=value`` lines given to the workers. Gunicorn reads
+this module again on a graceful reload (``kill -HUP``), so a deploy can switch the workers to a
+new release's settings without dropping a request (``make deploy-demo`` does).
 """
 
 import multiprocessing
@@ -54,3 +58,13 @@ def child_exit(server, worker) -> None:
     from prometheus_client import multiprocess  # after PROMETHEUS_MULTIPROC_DIR is set, above
 
     multiprocess.mark_process_dead(worker.pid)
+
+
+def environment_file(path: str) -> list[str]:
+    if not path:
+        return []
+    lines = Path(path).read_text().splitlines()
+    return [line for line in lines if line.strip() and not line.startswith("#")]
+
+
+raw_env = environment_file(os.environ.get("GUNICORN_ENV_FILE", ""))
