@@ -9,6 +9,7 @@ run can be found and stopped later.
 
 import dataclasses
 import json
+import os
 import shutil
 import time
 from collections.abc import Iterator
@@ -41,34 +42,17 @@ class Stack:
         self.directory = directory.resolve()
         self.ports = ports
         shared_dir = self.directory / "shared"
+        settings = {"shared_dir": shared_dir, "binaries": binaries, "account": self.account}
         self.first_primary = PostgresNode(
-            "primary",
-            self.directory / "primary",
-            ports.primary,
-            shared_dir=shared_dir,
-            binaries=binaries,
-            account=self.account,
-            durable=durable,
+            "primary", self.directory / "primary", ports.primary, **settings, durable=durable
         )
         self.replicas = [
             PostgresNode(
-                f"replica{number}",
-                self.directory / f"replica{number}",
-                port,
-                shared_dir=shared_dir,
-                binaries=binaries,
-                account=self.account,
-                durable=durable,
+                f"replica{n}", self.directory / f"replica{n}", port, **settings, durable=durable
             )
-            for number, port in enumerate(ports.replicas, start=1)
+            for n, port in enumerate(ports.replicas, start=1)
         ]
-        self.redis = RedisNode(
-            self.directory / "redis",
-            ports.redis,
-            shared_dir=shared_dir,
-            binaries=binaries,
-            account=self.account,
-        )
+        self.redis = RedisNode(self.directory / "redis", ports.redis, **settings)
         self.up_seconds = 0.0
 
     @classmethod
@@ -145,6 +129,12 @@ class Stack:
                 started.result()
             redis_started.result()
         self.up_seconds = time.monotonic() - began
+
+    def limit_cpus(self, cpus: float | None) -> None:
+        """Give each PostgreSQL server at most ``cpus`` cores (None: no limit), as separate
+        machines would; ``stack.cpu`` says how, and raises StackError where it cannot."""
+        for node in self.nodes:
+            node.limit_cpu(cpus)
 
     def down(self, *, mode: str = "fast") -> None:
         """Stop every server that runs; nothing is left behind. Harmless when nothing runs."""
@@ -296,5 +286,9 @@ NATIVE_DIRECTORY = Path(__file__).resolve().parent.parent / "var" / "stack"
 
 
 def native_stack() -> Stack:
-    """The native stack of ``make stack-up``: fixed ports, data under ``var/stack/``."""
-    return Stack(NATIVE_DIRECTORY, StackPorts.native())
+    """The native stack of ``make stack-up``: fixed ports, data under ``var/stack/``, and with
+    ``STACK_DB_CPUS`` set, that many cores per PostgreSQL server (off by default)."""
+    stack = Stack(NATIVE_DIRECTORY, StackPorts.native())
+    if cpus := float(os.environ.get("STACK_DB_CPUS") or 0):
+        stack.limit_cpus(cpus)
+    return stack

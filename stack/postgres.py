@@ -18,6 +18,7 @@ import psycopg
 
 from stack.account import ServerAccount
 from stack.binaries import Binaries
+from stack.cpu import CpuBudget, release
 from stack.exceptions import PortInUse, StackError
 from stack.ports import HOST, ensure_free
 from stack.processes import children, kill_tree, live_pid, run, stop_processes, tail
@@ -61,6 +62,8 @@ class PostgresNode:
         self.durable = durable
         self.frozen = False
         self._frozen_pids: list[int] = []
+        # At most this many cores (``limit_cpu``), from each start on; None: no limit.
+        self.cpu_budget: CpuBudget | None = None
 
     def __repr__(self) -> str:
         return f"<PostgresNode {self.name} :{self.port}>"
@@ -188,6 +191,8 @@ class PostgresNode:
             kind = PortInUse if "Address already in use" in log else StackError
             raise kind(f"{error}\nLast lines of {self.log_file}:\n{log}") from None
         self.frozen = False
+        if self.cpu_budget is not None:
+            self.cpu_budget.place(self.pid)
 
     def stop(self, mode: str = "fast") -> None:
         """Stop the server if it runs; mode ``immediate`` is a crash (recovery on next start)."""
@@ -197,6 +202,19 @@ class PostgresNode:
         pg_ctl = [self.binaries.postgres("pg_ctl"), "stop", "--wait", "--timeout", "60"]
         pg_ctl += ["--pgdata", str(self.data_dir), "--mode", mode]
         self._run(pg_ctl, what=f"stopping {self.name}")
+        release(self.cgroup_name)
+
+    @property
+    def cgroup_name(self) -> str:
+        """The control group of its CPU budget: named by port too, as stacks run side by side."""
+        return f"shop-{self.name}-{self.port}"
+
+    def limit_cpu(self, cpus: float | None) -> None:
+        """Run within ``cpus`` cores (None: no limit) from now on, a running server included."""
+        release(self.cgroup_name)
+        self.cpu_budget = CpuBudget(self.cgroup_name, cpus) if cpus else None
+        if self.cpu_budget is not None and self.pid is not None:
+            self.cpu_budget.place(self.pid)
 
     def freeze(self, *, whole_tree: bool = False) -> None:
         """SIGSTOP the postmaster: it accepts no new connection until thawed. ``whole_tree``
@@ -225,6 +243,7 @@ class PostgresNode:
         if pid is not None:
             kill_tree(pid)
         self.frozen = False
+        release(self.cgroup_name)
 
     def _run(self, argv: list[str], *, what: str, env: dict[str, str] | None = None) -> None:
         run(self.account.command(argv), what=what, cwd=self.directory, env=env)
