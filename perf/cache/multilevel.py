@@ -256,7 +256,9 @@ class MultiLevelCache:
         # A replica still replaying the commit that bumped a generation would put the old data
         # back under the new one.
         fresh_reads = (
-            use_primary() if self.generations.recently_bumped(namespaces) else nullcontext()
+            use_primary("recent-invalidation")
+            if self.generations.recently_bumped(namespaces)
+            else nullcontext()
         )
         with fresh_reads:
             values = compute(list(due.values()))

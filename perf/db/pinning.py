@@ -30,8 +30,11 @@ class PrimaryPinningMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        pinned = request.method not in SAFE_METHODS or (has_pin(request) and primary_answers())
-        with routing.routing_scope(pinned=pinned) as state:
+        if request.method not in SAFE_METHODS:
+            pinned, reason = True, "unsafe-method"
+        else:
+            pinned, reason = has_pin(request) and primary_answers(), "pin-cookie"
+        with routing.routing_scope(pinned=pinned, reason=reason) as state:
             response = self.get_response(request)
         if state.wrote_replicated:
             config = get_config()
@@ -51,7 +54,7 @@ class PrimaryPinningMiddleware:
     ) -> None:
         namespaces = set(request.resolver_match.namespaces)
         if namespaces & set(get_config()["PRIMARY_NAMESPACES"]):
-            routing.pin()
+            routing.pin(reason="namespace")
 
 
 def primary_answers() -> bool:

@@ -35,7 +35,7 @@ class ReplicaRouter:
         if not replicas:
             return None
         primary = topology.primary()
-        if routing.reads_primary() or connections[primary].in_atomic_block:
+        if scope_reason():
             return primary
         instance = hints.get("instance")
         if instance is not None and instance._state.db:
@@ -68,6 +68,29 @@ class ReplicaRouter:
         if db in topology.replicas():
             return False
         return None
+
+
+def scope_reason() -> str:
+    """Why every read here goes to the primary whatever it reads ("" when none must): a pin
+    (``routing.primary_reason()``) or a transaction open on the primary, which a replica
+    cannot see."""
+    if reason := routing.primary_reason():
+        return reason
+    return "transaction" if connections[topology.primary()].in_atomic_block else ""
+
+
+def why_primary(model: type[Model] | None) -> str:
+    """Why a read of ``model`` that the primary served went there, in the router's order: for
+    ``Server-Timing``, which sees the SQL only (``model`` None: raw SQL, never routed)."""
+    if not topology.replicas():
+        return "no-replicas"
+    if reason := scope_reason():
+        return reason
+    if model is None or not replica_serves(model):
+        return "primary-only"
+    if not any(health.is_routable(alias) for alias in topology.replicas()):
+        return "no-replica-up"
+    return "instance"
 
 
 def replica_serves(model: type[Model]) -> bool:

@@ -20,21 +20,28 @@ class RoutingState:
     pinned: bool = False
     # A write touched a model that replicas serve: the browser is pinned for a few seconds.
     wrote_replicated: bool = False
+    # Why the scope is pinned, as Server-Timing reports it: its first reason.
+    reason: str = ""
 
 
 _state: ContextVar[RoutingState | None] = ContextVar("perf_db_routing", default=None)
-_use_primary: ContextVar[bool] = ContextVar("perf_db_use_primary", default=False)
+# Why the reads of the block go to the primary ("": they need not).
+_use_primary: ContextVar[str] = ContextVar("perf_db_use_primary", default="")
 
 
 @contextmanager
-def routing_scope(*, pinned: bool = False, inherit: bool = True) -> Iterator[RoutingState]:
+def routing_scope(
+    *, pinned: bool = False, reason: str = "pinned", inherit: bool = True
+) -> Iterator[RoutingState]:
     """
-    A unit of work with its own read-your-writes state (a request). A scope opened inside a
-    pinned one stays pinned, as work started by code that wrote must see that write, unless
-    ``inherit`` is False (a test that starts from a clean slate).
+    A unit of work with its own read-your-writes state (a request), ``pinned`` for ``reason``.
+    A scope opened inside a pinned one stays pinned, as work started by code that wrote must
+    see that write, unless ``inherit`` is False (a test that starts from a clean slate).
     """
     outer = _state.get() if inherit else None
-    state = RoutingState(pinned=pinned or (outer is not None and outer.pinned))
+    if outer is not None and outer.pinned:
+        pinned, reason = True, outer.reason
+    state = RoutingState(pinned=pinned, reason=reason if pinned else "")
     token = _state.set(state)
     try:
         yield state
@@ -43,12 +50,13 @@ def routing_scope(*, pinned: bool = False, inherit: bool = True) -> Iterator[Rou
 
 
 @contextmanager
-def use_primary() -> Iterator[None]:
+def use_primary(reason: str = "use-primary") -> Iterator[None]:
     """
     Read the primary inside this block, or in the decorated function: for code that must see
     the latest data (``@use_primary()`` on a view, ``with use_primary():`` around a check).
+    ``reason`` is what Server-Timing reports for those reads.
     """
-    token = _use_primary.set(True)
+    token = _use_primary.set(reason)
     try:
         yield
     finally:
@@ -56,16 +64,25 @@ def use_primary() -> Iterator[None]:
 
 
 def reads_primary() -> bool:
+    return bool(primary_reason())
+
+
+def primary_reason() -> str:
+    """Why every read here goes to the primary, whatever it reads ("" when none must)."""
     state = _state.get()
-    return _use_primary.get() or (state is not None and state.pinned)
+    if _use_primary.get() or state is None or not state.pinned:
+        return _use_primary.get()
+    return state.reason or "pinned"
 
 
-def pin(*, replicated_write: bool = False) -> None:
+def pin(*, replicated_write: bool = False, reason: str = "wrote") -> None:
     """Send the rest of the scope's reads to the primary (``replicated_write``: and pin the
     browser too)."""
     state = _state.get()
     if state is None:
         state = RoutingState()
         _state.set(state)
+    if not state.pinned:
+        state.reason = reason
     state.pinned = True
     state.wrote_replicated = state.wrote_replicated or replicated_write

@@ -1,17 +1,21 @@
 """
-``ServerTimingMiddleware``: every response says which database nodes served its reads.
+``ServerTimingMiddleware``: every response says which database nodes served its reads, and what.
 
-    Server-Timing: db;dur=2.31;desc="7 queries", db-replica2;dur=1.52;desc="5 reads"
+    Server-Timing: db;dur=2.31;desc="7 queries",
+        db-default;dur=0.40;desc="2 reads";kinds="sessions:primary-only=1 catalog:pin-cookie=1",
+        db-replica2;dur=1.52;desc="5 reads";kinds="catalog=5"
 
 ``db`` totals every query of the request; one ``db-<node>`` entry per node that served reads
-counts them. Nodes are named by their alias (``default`` is the primary), never by host, so the
-header is safe to send to browsers; a load test counts each node's share of reads from it, and
-the same counts add up on the ``/perf/`` page. Place it first in MIDDLEWARE so every query of
-the request, the session's included, is counted.
+counts them, and its ``kinds`` parameter splits them by what they read (the app of the model,
+``perf.db.tables``) and, on the primary, why they went there (``router.why_primary``: a pin, a
+transaction, a model only the primary serves). Nodes are named by their alias (``default`` is
+the primary), never by host, so the header is safe to send to browsers; a load test counts each
+node's share of reads from it, and the same counts add up on the ``/perf/`` page. Place it
+first in MIDDLEWARE so every query of the request, the session's included, is counted.
 """
 
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from contextlib import ExitStack
 
@@ -20,7 +24,8 @@ from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse
 
-from perf.db import health, sql, topology
+from perf.db import health, sql, tables, topology
+from perf.db.router import why_primary
 from perf.diagnostics import sends_diagnostics
 
 
@@ -32,6 +37,8 @@ class QueryTimer:
         self.queries = 0
         self.milliseconds = 0.0
         self.reads: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
+        # (node, kind, why it read the primary: "" on a replica) -> reads
+        self.kinds: Counter[tuple[str, str, str]] = Counter()
 
     def __call__(self, execute, statement, params, many, context):
         start = time.perf_counter()
@@ -42,14 +49,23 @@ class QueryTimer:
             self.queries += 1
             self.milliseconds += elapsed
             if sql.is_read(statement):
-                count = self.reads[served_by(context["connection"])]
+                connection = context["connection"]
+                node = served_by(connection)
+                count = self.reads[node]
                 count[0] += 1
                 count[1] += elapsed
+                model = tables.model_read(statement)
+                self.kinds[node, tables.kind(model), reason(model, connection, node)] += 1
 
     def header(self) -> str:
         entries = [f'db;dur={self.milliseconds:.2f};desc="{self.queries} queries"']
         for node, (count, milliseconds) in sorted(self.reads.items()):
-            entries.append(f'db-{node};dur={milliseconds:.2f};desc="{count} reads"')
+            kinds = " ".join(
+                f"{kind}:{reason}={n}" if reason else f"{kind}={n}"
+                for (at, kind, reason), n in sorted(self.kinds.items())
+                if at == node
+            )
+            entries.append(f'db-{node};dur={milliseconds:.2f};desc="{count} reads";kinds="{kinds}"')
         return ", ".join(entries)
 
 
@@ -66,6 +82,14 @@ def served_by(connection: BaseDatabaseWrapper) -> str:
         except psycopg.Error:  # the connection died under the query
             pass
     return connection.alias
+
+
+def reason(model, connection: BaseDatabaseWrapper, node: str) -> str:
+    """Why a read of ``model`` that ``node`` served went to the primary ("" on a replica): a
+    replica alias whose nodes were all down fell back to it, or the router sent it there."""
+    if node != topology.primary():
+        return ""
+    return "failover" if connection.alias != node else why_primary(model)
 
 
 class ServerTimingMiddleware:
