@@ -109,9 +109,12 @@ migrate-contract: $(VENV)/.runtime ## Once no older release serves: the contract
 compose-test: venv ## docker-compose.yml for real: images built without a registry, up, a journey, replica faults under load, down
 	$(VENV)/bin/pytest --compose stack/tests/compose
 
-.PHONY: bench failover-demo chaos deploy-demo
+.PHONY: bench bench-replicas failover-demo chaos deploy-demo
 bench: venv ## Locust scenarios side by side on the native stack (DURATION=60 s each); report in loadtests/results/latest
 	$(PY) -m loadtests.bench --suite bench
+
+bench-replicas: venv ## Primary alone against primary + 2 replicas, caches off, a CPU budget per server (DB_CPUS; root); ~3 min
+	$(PY) -m loadtests.bench --suite replicas
 
 chaos: venv ## Every fault in turn under load (DURATION=36 s each, ~10 min; root for the partition); report in loadtests/results/latest
 	$(PY) -m loadtests.chaos

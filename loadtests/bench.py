@@ -54,6 +54,14 @@ def parser(
         metavar="KEY",
         help="run only this scenario of the suite (repeatable)",
     )
+    parser.add_argument(
+        "--db-cpus",
+        type=float,
+        default=float(env("DB_CPUS")) if env("DB_CPUS") else None,
+        help="cores per PostgreSQL server, a CPU quota as separate machines would give each "
+        "(root and the kernel's cpu controller; 0: none) (DB_CPUS, default: the suite's, 0.5 "
+        "for --suite replicas, none otherwise)",
+    )
     for name, description in OPTIONS.items():
         default = getattr(defaults, name)
         variable = name.upper()
@@ -74,6 +82,20 @@ def stop_on_sigterm() -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, interrupt)
+
+
+def limit_cpus(stack: Stack, cpus: float) -> str:
+    """Give each PostgreSQL server ``cpus`` cores; say what was set, or why nothing could be
+    (then the run goes on without budgets, and its report says so)."""
+    if not cpus:
+        return "none"
+    try:
+        stack.limit_cpus(cpus)
+    except StackError as error:
+        print(f"Running without CPU budgets: {error}", file=sys.stderr)
+        return f"none ({error})"
+    budget = stack.primary.cpu_budget
+    return f"{cpus:g} CPU per PostgreSQL server (cgroup v{budget.version} cpu quota)"
 
 
 def is_running(stack: Stack) -> bool:
@@ -98,13 +120,16 @@ def main(
         if unknown:
             sys.exit(f"Unknown scenario(s) for {suite.name}: {', '.join(sorted(unknown))}")
         scenarios = tuple(s for s in scenarios if s.key in args.scenarios)
-    config = BenchConfig(**{name: getattr(args, name) for name in OPTIONS})
     stop_on_sigterm()
     stack = native_stack()
     started_here = not is_running(stack)
     command = shlex.join([*prog.split(), *(argv or sys.argv[1:])])
     try:
         stack.up()
+        cpus = suite.db_cpus if args.db_cpus is None else args.db_cpus
+        config = BenchConfig(
+            **{name: getattr(args, name) for name in OPTIONS}, cpu_budget=limit_cpus(stack, cpus)
+        )
         directory = run_class(suite, stack, config, scenarios=scenarios, command=command).run()
     except KeyboardInterrupt:
         print("\nInterrupted: everything the run started is stopped.", file=sys.stderr)
@@ -115,6 +140,8 @@ def main(
     finally:
         if started_here:
             stack.down()
+        else:  # a stack left running serves `make serve` again at full speed
+            stack.limit_cpus(None)
     print((directory / "summary.md").read_text())
     return 0
 

@@ -14,6 +14,7 @@ from matplotlib.ticker import LogLocator, NullFormatter, ScalarFormatter
 from loadtests.results import ScenarioResult
 
 NODE_COLOURS = {"default": "#c0392b", "replica1": "#2471a3", "replica2": "#5dade2"}
+KIND_COLOURS = ("#c0392b", "#2471a3", "#27ae60", "#f39c12", "#8e44ad", "#7f8c8d", "#16a085")
 LATENCIES = (("p50", "#7fb3d5"), ("p95", "#2e86c1"), ("p99", "#1b4f72"))
 
 
@@ -51,6 +52,38 @@ def latency(results: list[ScenarioResult], path: Path) -> None:
     axes.set_ylabel("response time, ms")
     axes.set_title("Latency per scenario")
     axes.legend()
+    save(figure, path)
+
+
+def reads(results: list[ScenarioResult], path: Path) -> None:
+    """Reads per second on each node, per scenario, stacked by kind (what they read)."""
+    seen = {(node, kind) for result in results for (node, kind, _) in result.overall.kinds}
+    nodes = sorted({node for node, _ in seen}, key=lambda node: (node != "default", node))
+    kinds = sorted({kind for _, kind in seen})
+    figure = Figure(figsize=(8, 4.5))
+    axes = figure.subplots()
+    width = 0.8 / max(len(nodes), 1)
+    for column, result in enumerate(results):
+        seconds = result.overall.seconds or 1.0
+        for offset, node in enumerate(nodes):
+            position = column + (offset - (len(nodes) - 1) / 2) * width
+            bottom = 0.0
+            for index, kind in enumerate(kinds):
+                count = sum(
+                    n
+                    for (at, what, _), n in result.overall.kinds.items()
+                    if (at, what) == (node, kind)
+                )
+                axes.bar(position, count / seconds, width * 0.9, bottom=bottom,
+                         color=KIND_COLOURS[index % len(KIND_COLOURS)],
+                         label=kind if column == offset == 0 else None)  # fmt: skip
+                bottom += count / seconds
+            axes.annotate(node, (position, bottom), ha="center", va="bottom", fontsize=7)
+    axes.set_xticks(range(len(results)), [result.scenario.key for result in results])
+    axes.set_ylabel("reads per second")
+    axes.set_title("Reads per node, by what they read")
+    if kinds:
+        axes.legend(fontsize=8)
     save(figure, path)
 
 

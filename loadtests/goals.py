@@ -108,6 +108,30 @@ class PrimaryReadShare:
         )
 
 
+@dataclass(frozen=True)
+class PrimaryKindShare:
+    """The primary serves at most ``limit`` of the reads of ``kind`` (an app: ``catalog``)."""
+
+    key: str
+    kind: str
+    limit: float
+
+    def check(self, results: Mapping[str, "ScenarioResult"]) -> Outcome | None:
+        if self.key not in results:
+            return None
+        kinds = results[self.key].overall.kinds
+        reads = sum(n for (_, kind, _), n in kinds.items() if kind == self.kind)
+        on_primary = sum(
+            n for (node, kind, _), n in kinds.items() if (node, kind) == (PRIMARY, self.kind)
+        )
+        share = on_primary / reads if reads else 0.0
+        return Outcome(
+            f"{self.key}: primary's share of {self.kind} reads <= {self.limit:.0%}",
+            f"{share:.1%} ({on_primary} of {reads})",
+            bool(reads) and share <= self.limit,
+        )
+
+
 # -- make chaos -----------------------------------------------------------------------------------
 
 

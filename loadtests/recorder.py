@@ -13,7 +13,9 @@ import time
 
 from loadtests import servertiming
 
-FIELDS = ("time", "name", "method", "status", "ms", "failed", "reads", "cache", "location")
+FIELDS = (
+    "time", "name", "method", "status", "ms", "failed", "reads", "cache", "location", "kinds",
+)  # fmt: skip
 
 
 class SampleRecorder:
@@ -27,7 +29,8 @@ class SampleRecorder:
         if self.file.closed:
             return
         headers = getattr(response, "headers", None) or {}
-        reads = servertiming.reads(header_text(headers.get("server-timing")))
+        timing = header_text(headers.get("server-timing"))
+        reads = servertiming.reads(timing)
         # A request that timed out or never connected has no status: 0.
         status = getattr(response, "status_code", 0) or 0
         self.writer.writerow(
@@ -41,6 +44,10 @@ class SampleRecorder:
                 " ".join(f"{alias}:{count}" for alias, count in reads.items()),
                 header_text(headers.get("x-cache")).lower(),
                 header_text(headers.get("location")) if 300 <= status < 400 else "",
+                " ".join(
+                    f"{node}:{kind}:{reason}={count}"
+                    for (node, kind, reason), count in servertiming.kinds(timing).items()
+                ),
             )
         )
 

@@ -11,7 +11,7 @@ import platform
 from importlib.metadata import version
 from pathlib import Path
 
-from loadtests import charts
+from loadtests import charts, primary_reads
 from loadtests.results import Run, ScenarioResult
 
 
@@ -72,7 +72,8 @@ def heading(run: Run, complete: bool) -> list[str]:
         f"({host['cpu']}), {host['memory_gib']} GiB, {host['os']}. {config.users} Locust users "
         f"(FastHttpUser, {think}), {config.warmup:g} s warm-up then {config.duration:g} s per "
         f"scenario, {config.products} products, gunicorn as in `make serve`. Locust, gunicorn, "
-        "PostgreSQL and Redis share the machine: read the ratios, not the absolute numbers.",
+        "PostgreSQL and Redis share the machine: read the ratios, not the absolute numbers. "
+        f"CPU budget: {config.cpu_budget}.",
         "",
     ]
     if not complete:
@@ -108,6 +109,7 @@ def summary_json(run: Run, results: list[ScenarioResult], outcomes, complete: bo
             "wait_max_s": run.config.wait_max,
             "products": run.config.products,
             "mix": run.config.mix or "locustfile default",
+            "cpu_budget": run.config.cpu_budget,
         },
         "scenarios": [result.as_dict() for result in results],
         "goals": [outcome.__dict__ for outcome in outcomes],
@@ -152,6 +154,8 @@ def markdown(run: Run, results: list[ScenarioResult], outcomes, complete: bool) 
                     f"{shares(stats, nodes)} |"
                 )
         lines.append("")
+    lines += primary_reads.table(results)
+    lines += primary_reads.throttling_table(results)
     lines += goals_table(outcomes)
     lines += ["## Charts", ""]
     lines += [f"![{name}]({name}.png)" for name in chart_names(results)]
@@ -170,7 +174,7 @@ def markdown(run: Run, results: list[ScenarioResult], outcomes, complete: bool) 
 def chart_names(results: list[ScenarioResult]) -> list[str]:
     if not results:
         return []
-    names = ["throughput", "latency"]
+    names = ["throughput", "latency", "reads"]
     return [*names, "failover"] if any(result.phases for result in results) else names
 
 
@@ -181,12 +185,18 @@ def write(run: Run, results: list[ScenarioResult], *, complete: bool) -> None:
     summary = summary_json(run, results, outcomes, complete)
     summary["baseline"] = results[0].scenario.key if results else None
     summary["scenarios"] = [
-        {**result.as_dict(), "ratio_to_baseline": ratios(result, results[0])} for result in results
+        {
+            **result.as_dict(),
+            "ratio_to_baseline": ratios(result, results[0]),
+            "reads_by_kind": primary_reads.as_dict(result),
+        }
+        for result in results
     ]
     (directory / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     if results:
         charts.throughput(results, directory / "throughput.png")
         charts.latency(results, directory / "latency.png")
+        charts.reads(results, directory / "reads.png")
         phased = [result for result in results if result.phases]
         if phased:
             charts.timeline(phased, directory / "failover.png")

@@ -7,7 +7,7 @@ before it acted), so "replica 1 down" holds exactly the requests completed while
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
@@ -58,6 +58,9 @@ class ScenarioResult:
     # told (who would then place it again), shows as a difference.
     orders_shown: frozenset[str] = frozenset()
     orders_stored: frozenset[str] | None = None
+    # Per PostgreSQL server with a CPU budget: scheduler periods it ran in during the measured
+    # run, and those it ended throttled (its quota spent).
+    throttling: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @classmethod
     def from_samples(
@@ -104,6 +107,7 @@ class ScenarioResult:
             "env": dict(self.scenario.env),
             "replicas": self.scenario.replicas,
             "tags": list(self.scenario.tags),
+            "mix": self.scenario.mix,
             "stats": self.overall.as_dict(),
             "events": [
                 {"action": event.action, "replica": event.replica, "at_seconds": round(at, 2)}
@@ -112,6 +116,10 @@ class ScenarioResult:
             "phases": [{"name": phase.name, **phase.stats.as_dict()} for phase in self.phases],
             "directory": self.directory.name,
             "orders": self.orders_as_dict(),
+            "cpu_throttling": {
+                node: {"periods": periods, "throttled": throttled}
+                for node, (periods, throttled) in self.throttling.items()
+            },
         }
 
     def orders_as_dict(self) -> dict:

@@ -145,6 +145,7 @@ class SuiteRun:
                 warmup = self.locust(server.url, scenario, self.config.warmup, directory / "warmup")
                 running.callback(warmup.stop)
                 warmup.wait(timeout=self.config.warmup + 60)
+            throttling = self.throttling()
             measured = self.locust(
                 server.url, scenario, self.config.duration, directory / "locust", samples=samples
             )
@@ -152,7 +153,24 @@ class SuiteRun:
             started = measured.wait_for(samples)
             fired = self.follow(scenario, measured, started, running.callback)
             measured.wait(timeout=self.config.duration + 60)
-        return ScenarioResult.from_samples(scenario, read_samples(samples), fired, directory)
+            throttling = {
+                node: (periods - throttling[node][0], throttled - throttling[node][1])
+                for node, (periods, throttled) in self.throttling().items()
+                if node in throttling
+            }
+        result = ScenarioResult.from_samples(scenario, read_samples(samples), fired, directory)
+        result.throttling = throttling
+        return result
+
+    def throttling(self) -> dict[str, tuple[int, int]]:
+        """Each PostgreSQL server's CPU budget so far: periods it ran, periods it was throttled
+        (none when the stack has no budgets)."""
+        nodes = getattr(self.stack, "nodes", [])
+        return {
+            node.name: node.cpu_budget.throttling()
+            for node in nodes
+            if node.cpu_budget is not None and node.cpu_budget.path.exists()
+        }
 
     def locust(
         self,
@@ -178,8 +196,8 @@ class SuiteRun:
             "--shop-users", str(self.accounts.count),
             "--shop-user-prefix", self.accounts.prefix,
         ]  # fmt: skip
-        if config.mix:
-            argv += ["--mix", config.mix]
+        if mix := config.mix or scenario.mix:
+            argv += ["--mix", mix]
         if scenario.tags:
             argv += ["--tags", *scenario.tags]
         if samples is not None:

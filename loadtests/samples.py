@@ -26,6 +26,8 @@ class Sample:
     # 0 when no answer came (a timeout, a refused connection).
     status: int = 0
     location: str = ""
+    # Reads per (node, kind, why the primary served it: "" on a replica).
+    kinds: tuple[tuple[tuple[str, str, str], int], ...] = ()
 
 
 def read_samples(path: Path) -> list[Sample]:
@@ -44,9 +46,22 @@ def read_samples(path: Path) -> list[Sample]:
                 method=row.get("method", "GET"),
                 status=int(row.get("status") or 0),
                 location=row.get("location", ""),
+                kinds=tuple(parse_kinds(row.get("kinds") or "")),
             )
             for row in csv.DictReader(file)
         ]
+
+
+def parse_kinds(text: str) -> list[tuple[tuple[str, str, str], int]]:
+    """``"default:auth:pin-cookie=1 replica1:catalog:=5"`` -> ``[(("default", "auth",
+    "pin-cookie"), 1), (("replica1", "catalog", ""), 5)]``."""
+    parsed = []
+    for item in text.split():
+        what, _, count = item.rpartition("=")
+        node, _, rest = what.partition(":")
+        kind, _, reason = rest.partition(":")
+        parsed.append(((node, kind, reason), int(count)))
+    return parsed
 
 
 def percentile(ordered: list[float], fraction: float) -> float:
@@ -77,6 +92,7 @@ class Stats:
     p99: float = 0.0
     max: float = 0.0
     reads: Counter = field(default_factory=Counter)
+    kinds: Counter = field(default_factory=Counter)
     cache: Counter = field(default_factory=Counter)
 
     @classmethod
@@ -101,6 +117,7 @@ class Stats:
         )
         for sample in window:
             stats.reads.update(dict(sample.reads))
+            stats.kinds.update(dict(sample.kinds))
             if sample.cache:
                 stats.cache[sample.cache] += 1
         return stats
@@ -117,6 +134,13 @@ class Stats:
     def read_shares(self) -> dict[str, float]:
         total = sum(self.reads.values())
         return {alias: count / total for alias, count in sorted(self.reads.items()) if total}
+
+    def reads_by_kind(self) -> dict[str, dict[str, int]]:
+        """``{node: {kind or kind:reason: reads}}``, the most read first."""
+        nodes: dict[str, dict[str, int]] = {}
+        for (node, kind, reason), count in self.kinds.most_common():
+            nodes.setdefault(node, {})[f"{kind}:{reason}" if reason else kind] = count
+        return dict(sorted(nodes.items()))
 
     @property
     def cache_hit_ratio(self) -> float | None:
@@ -140,6 +164,7 @@ class Stats:
             "max_write_ms": round(self.max_write, 1),
             "reads": dict(sorted(self.reads.items())),
             "read_shares": {alias: round(share, 4) for alias, share in self.read_shares.items()},
+            "reads_by_kind": self.reads_by_kind(),
             "cache_hit_ratio": (
                 None if self.cache_hit_ratio is None else round(self.cache_hit_ratio, 4)
             ),

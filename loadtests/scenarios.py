@@ -42,6 +42,8 @@ class Scenario:
     # ``manage.py rebuild_cache`` before the warm-up: a shop that has been up for a while has its
     # catalog pages cached, and a minute from cold would measure mostly the first misses.
     warm_cache: bool = False
+    # Task weights of the locustfile's --mix for this scenario (``--mix`` of the run wins).
+    mix: str = ""
 
     @property
     def phase_names(self) -> list[str]:
@@ -62,6 +64,8 @@ class BenchConfig:
     products: int = 2000
     mix: str = ""
     progress: bool = True
+    # What each PostgreSQL server ran within: "0.05 CPU (cgroup v1 cpu)", or why there was none.
+    cpu_budget: str = "none"
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,8 @@ class Suite:
     title: str
     scenarios: tuple[Scenario, ...]
     goals: tuple = field(default=())
+    # Cores per PostgreSQL server (``stack.cpu``) unless the run says otherwise; 0: no budget.
+    db_cpus: float = 0.0
 
 
 # Replica 1 crashes (immediate stop) a third of the way in and comes back at two thirds.
@@ -108,4 +114,18 @@ FAILOVER_LIBPQ = replace(
     key="failover-libpq",
     title="libpq multi-host baseline (prefer-standby, load_balance_hosts=random), caches off",
     env={**NO_CACHE, "PERF_DB_FAILOVER": "libpq"},
+)
+
+# Read replicas as added capacity. Both caches are off and the mix leans on what costs the
+# database most (searches, filtered category pages, pages deep into a category), so every page
+# reads it; shoppers still fill carts, log in and check out, whose reads belong on the primary.
+# Each PostgreSQL server gets the same CPU budget, as separate machines would have, and gunicorn
+# has workers enough to keep three of them busy: the web tier is not what is measured.
+DATABASE_BOUND = MappingProxyType({**NO_CACHE, "GUNICORN_WORKERS": "8"})
+DATABASE_MIX = "home=5,category=45,search=30,product=12,add_to_cart=3,cart=2,account=2,checkout=1"
+PRIMARY_ALONE = Scenario(
+    "1-primary", "Primary only, caches off", env=DATABASE_BOUND, mix=DATABASE_MIX
+)
+WITH_REPLICAS = replace(
+    PRIMARY_ALONE, key="2-replicas", title="Primary + 2 replicas, caches off", replicas=True
 )

@@ -1,6 +1,7 @@
 """
-The suites of ``make bench`` and ``make failover-demo``: their scenarios, run one after another in
-one run, and the goals (``loadtests.goals``) the report checks them against.
+The suites of ``make bench``, ``make bench-replicas`` and ``make failover-demo``: their
+scenarios, run one after another in one run, and the goals (``loadtests.goals``) the report
+checks them against.
 """
 
 from loadtests import goals
@@ -9,8 +10,10 @@ from loadtests.scenarios import (
     FAILOVER_LIBPQ,
     FAILOVER_OURS,
     NAIVE,
+    PRIMARY_ALONE,
     REPLICAS,
     TWO_PASS,
+    WITH_REPLICAS,
     Suite,
 )
 
@@ -38,5 +41,16 @@ SUITES = {
                 goals.PrimaryReadShare(key, phase=0, limit=0.10),
             )
         ),
+    ),
+    "replicas": Suite(
+        "replicas",
+        "Read replicas add capacity: the primary alone against the primary and two replicas",
+        (PRIMARY_ALONE, WITH_REPLICAS),
+        goals=(
+            goals.ThroughputRatio(WITH_REPLICAS.key, PRIMARY_ALONE.key, factor=2),
+            goals.P95NotAbove(WITH_REPLICAS.key, PRIMARY_ALONE.key),
+            goals.PrimaryKindShare(WITH_REPLICAS.key, kind="catalog", limit=0.10),
+        ),
+        db_cpus=0.5,
     ),
 }

@@ -95,6 +95,13 @@ class CpuBudget:
             with contextlib.suppress(ProcessLookupError):
                 (self.path / "cgroup.procs").write_text(str(member))
 
+    def throttling(self) -> tuple[int, int]:
+        """Scheduler periods (0.1 s) in which the group ran since it was made, and how many of
+        them it ended throttled, its quota spent: the share says whether the budget was what
+        held the server back."""
+        stat = dict(line.split()[:2] for line in (self.path / "cpu.stat").read_text().splitlines())
+        return int(stat["nr_periods"]), int(stat["nr_throttled"])
+
 
 def members(group: Path) -> list[int]:
     """The processes in ``group`` now."""
