@@ -59,7 +59,7 @@ def parser(
         type=float,
         default=float(env("DB_CPUS")) if env("DB_CPUS") else None,
         help="cores per PostgreSQL server, a CPU quota as separate machines would give each "
-        "(root and the kernel's cpu controller; 0: none) (DB_CPUS, default: the suite's, 0.5 "
+        "(root and the kernel's cpu controller; 0: none) (DB_CPUS, default: the suite's, 0.05 "
         "for --suite replicas, none otherwise)",
     )
     for name, description in OPTIONS.items():
@@ -92,6 +92,7 @@ def limit_cpus(stack: Stack, cpus: float) -> str:
     try:
         stack.limit_cpus(cpus)
     except StackError as error:
+        stack.limit_cpus(None)  # none rather than some
         print(f"Running without CPU budgets: {error}", file=sys.stderr)
         return f"none ({error})"
     budget = stack.primary.cpu_budget

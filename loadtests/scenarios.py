@@ -120,7 +120,9 @@ FAILOVER_LIBPQ = replace(
 # database most (searches, filtered category pages, pages deep into a category), so every page
 # reads it; shoppers still fill carts, log in and check out, whose reads belong on the primary.
 # Each PostgreSQL server gets the same CPU budget, as separate machines would have, and gunicorn
-# has workers enough to keep three of them busy: the web tier is not what is measured.
+# has workers enough to keep three of them busy: the web tier is not what is measured. A page
+# costs PostgreSQL a tenth of what it costs Django, so on two shared cores only a small budget
+# (0.05 of a core) makes the database the bottleneck: the case replicas are for.
 DATABASE_BOUND = MappingProxyType({**NO_CACHE, "GUNICORN_WORKERS": "8"})
 DATABASE_MIX = "home=5,category=45,search=30,product=12,add_to_cart=3,cart=2,account=2,checkout=1"
 PRIMARY_ALONE = Scenario(

@@ -51,6 +51,6 @@ SUITES = {
             goals.P95NotAbove(WITH_REPLICAS.key, PRIMARY_ALONE.key),
             goals.PrimaryKindShare(WITH_REPLICAS.key, kind="catalog", limit=0.10),
         ),
-        db_cpus=0.5,
+        db_cpus=0.05,
     ),
 }

@@ -91,6 +91,8 @@ def test_every_scenario_completes_and_writes_the_report(suite, smoke_stack, tmp_
         # The libpq baseline is there to show the requests it fails when a replica dies.
         if scenario["key"] != FAILOVER_LIBPQ.key:
             assert scenario["stats"]["failures"] == 0, scenario["key"]
+        # Server-Timing's split by kind made it through Locust to the report.
+        assert scenario["reads_by_kind"], scenario["key"]
         assert (directory / scenario["key"] / "locust_stats.csv").exists()
         assert (directory / scenario["key"] / "report.html").exists()
         if scenario["events"]:
