@@ -4,8 +4,9 @@ A CPU budget per database server, as separate machines would give each node.
 On one machine the primary and its replicas share the cores: a benchmark of "primary only"
 against "primary + 2 replicas" then measures how the kernel shares them, not what the replicas
 add. A budget caps each server at ``cpus`` of a core with the kernel's CPU controller (CFS
-bandwidth): one control group per node, ``shop-<node>-<port>``, holding its postmaster, whose
-backends are forked inside it. Compose does the same with ``cpus:`` (``DB_CPUS``).
+bandwidth) and gives it that much whenever it asks, whatever else runs (a high weight): one
+control group per node, ``shop-<node>-<port>``, holding its postmaster, whose backends are forked
+inside it. Compose does the same with ``cpus:`` (``DB_CPUS``).
 
 cgroup v2 (``cpu.max``) is used where its ``cpu`` controller is enabled, else cgroup v1's
 ``cpu`` hierarchy (``cpu.cfs_quota_us``). Both need root. ``unavailable()`` says, in a
@@ -22,6 +23,11 @@ from stack.processes import process_tree
 
 MOUNTS = Path("/proc/self/mounts")
 PERIOD_US = 100_000
+# A group's weight against the machine's other processes, each of which weighs 1024 (v1) or 100
+# (v2): a group weighing as one process would get a tenth of a core on a machine running ten, its
+# quota unused, starved rather than capped. Weighing a hundred, it gets its budget whenever it
+# asks, and the quota alone holds it back: a machine of its own.
+WEIGHT_FILES = {1: ("cpu.shares", "102400"), 2: ("cpu.weight", "10000")}
 
 
 def hierarchy() -> tuple[Path, int] | None:
@@ -91,6 +97,8 @@ class CpuBudget:
                 "controller down (cgroup.subtree_control), as in a container that shares it."
             )
         self.quota_file.write_text(self.quota)
+        weight_file, weight = WEIGHT_FILES[self.version]
+        (self.path / weight_file).write_text(weight)
         for member in process_tree(pid):
             with contextlib.suppress(ProcessLookupError):
                 (self.path / "cgroup.procs").write_text(str(member))

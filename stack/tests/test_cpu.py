@@ -25,6 +25,8 @@ def test_a_budget_holds_the_postmaster_and_each_new_backend_under_its_quota(stac
         budget = replica.cpu_budget
         assert budget.quota_file.read_text().split() == budget.quota.split()
         assert budget.quota in ("50000 100000", "50000")
+        weight_file, weight = cpu.WEIGHT_FILES[budget.version]
+        assert (budget.path / weight_file).read_text().strip() == weight
         connection, backend = backend_pid(replica)
         with connection:
             assert {replica.pid, backend} <= set(cpu.members(budget.path))
