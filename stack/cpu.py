@@ -15,7 +15,9 @@ need systemd and is not tried.
 """
 
 import contextlib
+import errno
 import os
+import time
 from pathlib import Path
 
 from stack.exceptions import StackError
@@ -23,6 +25,8 @@ from stack.processes import process_tree
 
 MOUNTS = Path("/proc/self/mounts")
 PERIOD_US = 100_000
+# Seconds ``release`` waits for a group's last processes to leave it.
+RELEASE_TIMEOUT = 5.0
 # A group's weight against the machine's other processes, each of which weighs 1024 (v1) or 100
 # (v2): a group weighing as one process would get a tenth of a core on a machine running ten, its
 # quota unused, starved rather than capped. Weighing a hundred, it gets its budget whenever it
@@ -125,7 +129,16 @@ def release(name: str) -> None:
     if found is None or not (found[0] / name).exists():
         return
     root, group = found[0], found[0] / name
-    for pid in members(group):
-        with contextlib.suppress(ProcessLookupError):
-            (root / "cgroup.procs").write_text(str(pid))
-    group.rmdir()
+    # A backend that was exiting, or forked meanwhile, keeps the group busy for a moment.
+    deadline = time.monotonic() + RELEASE_TIMEOUT
+    while True:
+        for pid in members(group):
+            with contextlib.suppress(ProcessLookupError):
+                (root / "cgroup.procs").write_text(str(pid))
+        try:
+            group.rmdir()
+            return
+        except OSError as error:
+            if error.errno != errno.EBUSY or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
