@@ -96,6 +96,7 @@ def test_rebuild_cache_renders_every_page_from_the_data_level(
         assert response["X-Cache"] == "hit"
 
 
+@pytest.mark.stack  # the workers' pages reach the test through Redis
 @pytest.mark.django_db(transaction=True)  # forked workers see committed rows only
 def test_rebuild_cache_in_two_workers_renders_every_page(client, catalog, tree, tmp_path):
     call_command(

@@ -8,16 +8,19 @@ Django is set up, so they run the settings and the cache objects the command run
 must never share a socket its parent opened (Redis clients reconnect on their own in a child, and
 the generation tracker forgets what it remembered: both check the process id). Each
 worker builds the rebuilders once; per batch, it reads what the pages need and renders them
-inside one generation snapshot, as ``rebuild_cache`` does in a single process.
+inside one generation snapshot, as ``rebuild_cache`` does in a single process. The pages reach
+the site through the shared cache (L2) alone, so workers need one that is shared between processes.
 """
 
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import connections
 
-from perf.cache import data_cache, generations
+from perf.cache import data_cache, generations, shared_cache
 from perf.cache.rebuild import CacheRebuilder, count_queries, rebuilders
 from perf.twopass.prerender import prerender_many
 
@@ -30,6 +33,11 @@ def render_batch(rebuilder: CacheRebuilder, paths: list[str], *, base_url: str) 
             rebuilder.prepare_pages(paths)
         pages = prerender_many(paths, base_url=base_url)
     return pages, queries.count
+
+
+def cache_is_shared() -> bool:
+    """Whether pages a worker stores reach other processes: not through a local-memory L2."""
+    return not isinstance(shared_cache().backend, LocMemCache | DummyCache)
 
 
 def pool(workers: int) -> ProcessPoolExecutor:

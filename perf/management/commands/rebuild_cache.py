@@ -19,8 +19,8 @@ from tqdm import tqdm
 from perf.cache import CacheUnavailable, data_cache, data_cache_off, generations
 from perf.cache.rebuild import CacheRebuilder, count_queries, rebuilders
 from perf.conf import get_config
-from perf.twopass import workers
 from perf.twopass.mixin import ALL_PAGES
+from perf.twopass.workers import cache_is_shared, pool, render_batch, render_batch_in_worker
 
 
 class Command(BaseCommand):
@@ -61,6 +61,11 @@ class Command(BaseCommand):
     ) -> None:
         if workers < 1:
             raise CommandError("--workers must be at least 1.")
+        if workers > 1 and not cache_is_shared():
+            raise CommandError(
+                "--workers needs a cache shared between processes (Redis): with a local-memory "
+                "cache, the pages a worker renders stay in that worker. Leave --workers out."
+            )
         if not get_config()["PAGE_CACHE"]:
             self.stderr.write("The page cache is off (PERF_PAGE_CACHE=0): nothing to rebuild.")
             return
@@ -124,11 +129,11 @@ class Command(BaseCommand):
         try:
             if worker_count == 1:
                 for paths in rebuilder.page_batches():
-                    yield len(paths), workers.render_batch(rebuilder, paths, base_url=base_url)
+                    yield len(paths), render_batch(rebuilder, paths, base_url=base_url)
                 return
-            with workers.pool(worker_count) as pool:
+            with pool(worker_count) as processes:
                 futures = {
-                    pool.submit(workers.render_batch_in_worker, index, paths, base_url): len(paths)
+                    processes.submit(render_batch_in_worker, index, paths, base_url): len(paths)
                     for paths in rebuilder.page_batches()
                 }
                 for future in as_completed(futures):

@@ -30,7 +30,9 @@ def test_rebuild_fills_the_data_level_then_the_pages(client, tmp_path):
     assert client.get("/page/")["X-Cache"] == "hit"
 
 
-# Forked workers connect on their own: the test's data must be committed, not in its transaction.
+# Forked workers connect on their own: the test's data must be committed, not in its transaction;
+# and their pages reach the test through Redis.
+@pytest.mark.stack
 @pytest.mark.django_db(transaction=True)
 def test_rebuild_in_worker_processes_caches_the_same_pages(client, tmp_path):
     call_command(
@@ -47,6 +49,16 @@ def test_rebuild_in_worker_processes_caches_the_same_pages(client, tmp_path):
 def test_rebuild_refuses_fewer_than_one_worker():
     with pytest.raises(CommandError, match="at least 1"):
         call_command("rebuild_cache", workers=0)
+
+
+def test_rebuild_refuses_workers_whose_pages_would_stay_in_them(settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+
+    with pytest.raises(CommandError, match="shared between processes"):
+        call_command("rebuild_cache", workers=2)
 
 
 def test_rebuild_replaces_pages_cached_before_it(client):
