@@ -41,7 +41,8 @@ def cache_is_shared() -> bool:
 
 
 def pool(workers: int) -> ProcessPoolExecutor:
-    """Worker processes forked from this one, which must not be inside a transaction."""
+    """Worker processes forked from this one at the first ``submit()``, which must come before
+    anything opens a database connection again; not from inside a transaction."""
     connections.close_all()
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
 

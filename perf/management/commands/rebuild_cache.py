@@ -131,10 +131,13 @@ class Command(BaseCommand):
                 for paths in rebuilder.page_batches():
                     yield len(paths), render_batch(rebuilder, paths, base_url=base_url)
                 return
+            # Listed first: the workers are forked at the first submit, and no query may open a
+            # connection between the pool closing them and the fork.
+            batches = list(rebuilder.page_batches())
             with pool(worker_count) as processes:
                 futures = {
                     processes.submit(render_batch_in_worker, index, paths, base_url): len(paths)
-                    for paths in rebuilder.page_batches()
+                    for paths in batches
                 }
                 for future in as_completed(futures):
                     yield futures[future], future.result()
