@@ -1,6 +1,7 @@
 """Catalog data: a category tree, products, their variants (what is actually sold) and images."""
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 
 from catalog.search import SEARCH_VECTOR
@@ -56,6 +57,15 @@ class Product(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("catalog:product", args=[self.slug])
+
+    @property
+    def card_picture(self) -> FieldFile | None:
+        """A card's picture, as its image field gives it: ``selectors.product_cards`` reads the
+        file name alone."""
+        if not self.card_image:
+            return None
+        field = ProductImage._meta.get_field("image")
+        return field.attr_class(self, field, self.card_image)
 
 
 class ProductVariant(models.Model):

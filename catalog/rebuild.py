@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 
 from catalog import selectors
 from catalog.cache import (
@@ -41,6 +41,7 @@ class CatalogRebuilder:
             .values_list("pk", "slug", "category_id")
         )
         self.category_of = {pk: category for pk, _, category in self.products}
+        self.by_slug = {slug: (pk, slug, category) for pk, slug, category in self.products}
 
     def data_count(self) -> int:
         # Each product's details, card and related ids; the tree; the home shelves.
@@ -75,13 +76,27 @@ class CatalogRebuilder:
         slugs = Category.objects.order_by("pk").values_list("slug", flat=True)
         yield [reverse("home"), *(reverse("catalog:category", args=[slug]) for slug in slugs)]
         for batch in self._batches(PAGE_BATCH):
-            # What the batch's product pages read, in bulk: L1 and the snapshot then have it.
-            category_tree()
+            yield [reverse("catalog:product", args=[slug]) for _, slug, _ in batch]
+
+    def prepare_pages(self, paths: list[str]) -> None:
+        """What the pages read, in bulk: the tree, and the product pages' details, related ids
+        and the cards those show."""
+        category_tree()
+        batch = [self.by_slug[slug] for slug in self._product_slugs(paths) if slug in self.by_slug]
+        if batch:
             slugs = detail_keys(slug for _, slug, _ in batch)
             data_cache().get_many(slugs, fetch_details, namespaces=detail_namespaces)
             related = self._related(data_cache().get_many, batch)
             cards(pk for ids in related.values() for pk in ids)
-            yield [reverse("catalog:product", args=[slug]) for _, slug, _ in batch]
+
+    def _product_slugs(self, paths: list[str]) -> Iterator[str]:
+        for path in paths:
+            try:
+                match = resolve(path)
+            except Resolver404:
+                continue
+            if match.view_name == "catalog:product":
+                yield match.kwargs["slug"]
 
     def _batches(self, size: int) -> Iterator[list[tuple[int, str, int]]]:
         for start in range(0, len(self.products), size):

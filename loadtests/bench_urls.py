@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.decorators.cache import cache_page
 
 from catalog.views import ProductView
+from loadtests.bench_fragment import FragmentProductView
 
 
 def hello(request):
@@ -14,9 +15,6 @@ def hello(request):
 urlpatterns = [
     path("bench/hello/", hello),
     path("bench/cache-page/p/<slug:slug>/", cache_page(600)(ProductView.as_view())),
-    path(
-        "bench/fragment/p/<slug:slug>/",
-        ProductView.as_view(template_name="bench/product_fragments.html"),
-    ),
+    path("bench/fragment/p/<slug:slug>/", FragmentProductView.as_view()),
     path("", include("shop.urls")),
 ]

@@ -8,7 +8,8 @@ one run (docs/two-pass-caching.md).
 - ``uncached``: the product page rendered from the database (both perf caches off).
 - ``cache_page``: the product page under Django's ``cache_page``: not personalised, the upper
   bound a cached page can reach.
-- ``fragment``: the page body in a ``{% cache %}`` fragment; the view still runs its queries.
+- ``fragment``: the page as a Django developer caches it with ``{% cache %}``: the product read,
+  the rest lazy, evaluated inside the navigation's and the body's fragments (``bench_fragment``).
 - ``twopass_hit``: the two-pass page on a cache hit, holes filled for the visitor.
 
 Two more rows, not in the JSON: the two-pass hit of a signed-in visitor with a cart, and the
@@ -32,7 +33,14 @@ RESULTS = Path(__file__).resolve().parent / "results" / "views.json"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 WARM_UP = 20
 JSON_VARIANTS = ("hello", "uncached", "cache_page", "fragment", "twopass_hit")
-GOALS = (("twopass_hit", "cache_page", 0.8), ("twopass_hit", "uncached", 10.0))
+#: (variant, baseline, least ratio): every goal a ratio within one run.
+GOALS = (
+    ("twopass_hit", "cache_page", 1.2),
+    ("twopass_hit", "hello", 0.5),
+    ("twopass_hit_signed_in", "twopass_hit", 0.7),
+    ("uncached", "hello", 0.054),
+    ("twopass_hit", "uncached", 10.0),
+)
 LABELS = {
     "hello": "hello-world view",
     "uncached": "product page, uncached",
@@ -123,7 +131,7 @@ def report(rates: dict[str, float]) -> str:
     for name, baseline, goal in GOALS:
         ratio = rates[name] / rates[baseline]
         verdict = "met" if ratio >= goal else "NOT met"
-        lines.append(f"goal {name} >= {goal}x {baseline}: {ratio:.2f}x ({verdict})")
+        lines.append(f"goal {name} >= {goal}x {baseline}: {ratio:.3f}x ({verdict})")
     return "\n".join(lines)
 
 

@@ -96,6 +96,21 @@ def test_rebuild_cache_renders_every_page_from_the_data_level(
         assert response["X-Cache"] == "hit"
 
 
+@pytest.mark.stack  # the workers' pages reach the test through Redis
+@pytest.mark.django_db(transaction=True)  # forked workers see committed rows only
+def test_rebuild_cache_in_two_workers_renders_every_page(client, catalog, tree, tmp_path):
+    call_command(
+        "rebuild_cache", base_url="http://testserver", workers=2, json_path=tmp_path / "s.json"
+    )
+
+    summary = json.loads((tmp_path / "s.json").read_text())
+    assert summary["pages"]["items"] == 1 + len(tree) + 12
+    # The workers' queries count too: the listings' ids, each worker's bulk reads.
+    assert 2 * len(tree) <= summary["pages"]["queries"] <= 2 * len(tree) + 20
+    for path in ["/", "/c/clothing/", *(product.get_absolute_url() for product in catalog)]:
+        assert client.get(path)["X-Cache"] == "hit"
+
+
 def test_the_naive_rebuild_reads_the_database_for_every_page(catalog, tree, tmp_path):
     call_command(
         "rebuild_cache",

@@ -36,7 +36,7 @@ def test_product_cards_show_the_cheapest_active_price_and_total_stock(tree, prod
 
     assert card.price_from == 20
     assert card.stock_total == 8
-    assert len(card.card_images) == 1
+    assert card.card_picture == card.images.first().image
 
 
 def test_every_sort_choice_has_an_ordering():

@@ -3,7 +3,9 @@ What ``manage.py rebuild_cache`` needs from a shop, and the query counter its su
 
 ``perf`` knows nothing about products: the shop lists in ``PERF["CACHE_REBUILDERS"]`` the dotted
 paths of callables returning ``CacheRebuilder`` objects, which refill their data objects in
-batches and name the pages worth rendering ahead of visitors.
+batches and name the pages worth rendering ahead of visitors. Each batch of pages may be rendered
+in another process (``rebuild_cache --workers``): a rebuilder names the paths, then, in whichever
+process renders them, reads in bulk what they need.
 """
 
 from collections.abc import Iterator
@@ -30,11 +32,13 @@ class CacheRebuilder(Protocol):
         """How many paths ``page_batches`` yields."""
 
     def page_batches(self) -> Iterator[list[str]]:
-        """Paths of the pages to render once the data level is full, in batches.
+        """Paths of the pages to render once the data level is full, in batches; cheap to list,
+        since the batches may be rendered in other processes."""
 
-        Before yielding a batch, read in bulk the data objects its pages need: they land in L1
-        and in the batch's generation snapshot, so rendering the batch costs no round trip.
-        """
+    def prepare_pages(self, paths: list[str]) -> None:
+        """Read in bulk the data objects the pages at ``paths`` need, just before they are
+        rendered: they land in L1 and in the batch's generation snapshot, so rendering the batch
+        costs no round trip. Not called without a data level (the naive rebuild)."""
 
 
 def rebuilders() -> list[CacheRebuilder]:

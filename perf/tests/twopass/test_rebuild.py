@@ -1,7 +1,7 @@
 import json
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from perf.cache import data_cache, data_cache_off
 from perf.tests.twopass import views
@@ -28,6 +28,37 @@ def test_rebuild_fills_the_data_level_then_the_pages(client, tmp_path):
     }
     assert client.get("/page/?q=tea")["X-Cache"] == "hit"
     assert client.get("/page/")["X-Cache"] == "hit"
+
+
+# Forked workers connect on their own: the test's data must be committed, not in its transaction;
+# and their pages reach the test through Redis.
+@pytest.mark.stack
+@pytest.mark.django_db(transaction=True)
+def test_rebuild_in_worker_processes_caches_the_same_pages(client, tmp_path):
+    call_command(
+        "rebuild_cache", base_url="http://testserver", workers=2, json_path=tmp_path / "s.json"
+    )
+
+    summary = json.loads((tmp_path / "s.json").read_text())
+    assert summary["workers"] == 2
+    assert summary["pages"]["items"] == 2
+    assert client.get("/page/?q=tea")["X-Cache"] == "hit"
+    assert client.get("/page/")["X-Cache"] == "hit"
+
+
+def test_rebuild_refuses_fewer_than_one_worker():
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("rebuild_cache", workers=0)
+
+
+def test_rebuild_refuses_workers_whose_pages_would_stay_in_them(settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+
+    with pytest.raises(CommandError, match="shared between processes"):
+        call_command("rebuild_cache", workers=2)
 
 
 def test_rebuild_replaces_pages_cached_before_it(client):
