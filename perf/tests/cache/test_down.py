@@ -7,7 +7,7 @@ from django.db import transaction
 
 from perf.cache import outbox
 from perf.cache.shared import SharedCache
-from perf.tests.cache.test_multilevel import Counter
+from perf.tests.cache.computes import Counter, in_ns, named
 
 
 @pytest.fixture
@@ -24,8 +24,14 @@ def test_while_l2_is_down_a_value_is_computed_once_then_kept_in_the_process(down
 
     assert down_cache.get_or_set("k", compute, namespaces=["ns"]) == "value@1"
     assert down_cache.get_or_set("k", compute, namespaces=["ns"]) == "value@1"
-    assert down_cache.get_many({"a": ["ns"], "b": []}, compute.many) == {"a": "a@2", "b": "b@2"}
-    assert down_cache.get_many({"a": ["ns"], "c": []}, compute.many) == {"a": "a@2", "c": "c@3"}
+    assert down_cache.get_many(named("a", "b"), compute.many, namespaces=in_ns) == {
+        "a": "a@2",
+        "b": "b@2",
+    }
+    assert down_cache.get_many(named("a", "c"), compute.many, namespaces=in_ns) == {
+        "a": "a@2",
+        "c": "c@3",
+    }
 
     counts = down_cache.metrics.snapshot()
     assert (counts["down_hits"], counts["bypasses"]) == (2, 4)
