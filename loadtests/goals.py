@@ -157,10 +157,9 @@ class NoFailedGets:
         if self.key not in results:
             return None
         stats = results[self.key].overall
-        requests = stats.requests
         return Outcome(
             f"{self.key}: 0 failed GETs",
-            f"{stats.failed_gets} of {requests}",
+            f"{stats.failed_gets} of {stats.requests - stats.writes} GETs",
             not stats.failed_gets,
         )
 

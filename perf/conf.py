@@ -74,6 +74,9 @@ CONFIG_DEFAULTS: dict[str, Any] = {
     # primary is down, rendered without a request (plain text if it does not exist). Its
     # Retry-After is FAILOVER_COOLDOWN, when the primary is next tried.
     "READ_ONLY_TEMPLATE": "503.html",
+    # URL namespaces among PRIMARY_NAMESPACES whose pages (safe methods) are served from the
+    # replicas while the primary is down, every model read there, instead of the 503 page.
+    "READ_ONLY_NAMESPACES": (),
     # Seconds between refreshes of the /perf/ status page (and points of its charts).
     "STATUS_REFRESH_SECONDS": 2,
     # The bearer token a Prometheus scraper sends to /metrics (perf/metrics/views.py); empty:
@@ -102,6 +105,11 @@ CONFIG_DEFAULTS: dict[str, Any] = {
     # instead of each paying a connection timeout. The same cooldown applies to every Redis server
     # behind perf.cache.redis_client.CircuitBreakerRedis (the session store's too).
     "L2_RETRY_AFTER": 5,
+    # Meanwhile each process keeps pages and data for this many seconds, under their bare key.
+    # A change made elsewhere drops them within OUTBOX_DRAIN_INTERVAL (through the outbox); this
+    # bounds what the outbox cannot report. All are dropped when Redis answers again
+    # (perf/cache/down.py). 0: nothing is cached while L2 is down.
+    "L2_DOWN_TTL": 10,
     # Each process remembers the generations it read, at most GENERATION_MAX_ENTRIES of them for at
     # most GENERATION_TTL seconds, and forgets one as soon as Redis reports a change to it
     # (CLIENT TRACKING, Redis 6+; perf/cache/tracking.py): a cached page then costs no round

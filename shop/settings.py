@@ -229,6 +229,9 @@ PERF = {
     "PRIMARY_NAMESPACES": ["admin", "cart", "accounts"],
     # What a Prometheus scraper sends to /metrics as a bearer token (docs/observability.md).
     "METRICS_TOKEN": os.environ.get("METRICS_TOKEN", ""),
+    # While the primary is down, a shopper's cart and orders are read from a replica instead,
+    # with a banner and the buttons that write disabled (templates/includes/read_only.html).
+    "READ_ONLY_NAMESPACES": ["cart", "accounts"],
 }
 
 # ------------------------------------------------------------------------------------------------

@@ -68,6 +68,7 @@ def _build(
         stale_ttl=config["STALE_TTL"],
         lock_timeout=config["LOCK_TIMEOUT"],
         lock_wait=config["LOCK_WAIT"],
+        down_ttl=config["L2_DOWN_TTL"],
         enabled=enabled,
     )
 

@@ -58,6 +58,12 @@ class Generations:
         self.shared = shared
         # Bumps that neither Redis nor the outbox could take: this process retries them.
         self.pending: set[str] = set()
+        # Called with the namespaces of each invalidation, after its commit, whether Redis took
+        # it or not (the caches' ``DownCache`` drops what depends on them).
+        self.listeners: list[Callable[[Iterable[str]], None]] = []
+        # The last outbox row reported to them while Redis is down, and when to look again.
+        self._reported_pk = 0
+        self._report_at = 0.0
         self._drain_at = 0.0
         config = get_config()
         self.tracker = GenerationTracker(
@@ -169,6 +175,9 @@ class Generations:
         using: str | None,
     ) -> None:
         failed = []
+        namespaces = tuple(namespaces)
+        for listener in self.listeners:
+            listener(namespaces)
         for ns in namespaces:
             try:
                 retire(ns)
@@ -206,6 +215,27 @@ class Generations:
             self.tracker.forget([ns])
         if rows:
             outbox.discard([row.pk for row in rows], using=None)
+
+    def report_outbox(self) -> None:
+        """While Redis is down, tell the listeners of the invalidations every process has written
+        to the outbox since the last look (at most once per OUTBOX_DRAIN_INTERVAL): what the
+        other processes change reaches this one's ``DownCache`` within that interval."""
+        interval = get_config()["OUTBOX_DRAIN_INTERVAL"]
+        now = time.monotonic()
+        if interval is None or now < self._report_at or in_transaction():
+            return
+        self._report_at = now + interval
+        if not health.is_up(get_config()["PRIMARY"]):
+            return
+        try:
+            rows = outbox.written_after(self._reported_pk)
+        except DatabaseError:
+            return
+        if rows:
+            self._reported_pk = rows[-1].pk
+            namespaces = tuple(dict.fromkeys(row.namespace for row in rows))
+            for listener in self.listeners:
+                listener(namespaces)
 
     def recently_bumped(self, namespaces: Iterable[str]) -> bool:
         """Whether a replica may still lag behind a bump of one of ``namespaces``."""

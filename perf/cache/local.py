@@ -8,7 +8,7 @@ returns, shared by every thread of the process: cached values must be treated as
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 
@@ -52,6 +52,12 @@ class LocalCache:
         with self._lock:
             for key in keys:
                 self._data.pop(key, None)
+
+    def delete_if(self, predicate: Callable[[Any], bool]) -> None:
+        """Delete the entries whose value ``predicate`` accepts."""
+        with self._lock:
+            for key in [key for key, (_, value) in self._data.items() if predicate(value)]:
+                del self._data[key]
 
     def clear(self) -> None:
         with self._lock:

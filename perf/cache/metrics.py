@@ -21,6 +21,7 @@ EVENTS = (
     "stale_serves",
     "lock_waits",
     "bypasses",
+    "down_hits",
     "discarded_sets",
 )
 

@@ -30,6 +30,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from contextlib import nullcontext
 from typing import Any, TypeVar
 
+from perf.cache.down import DownCache
 from perf.cache.entry import Entry
 from perf.cache.generations import Generations
 from perf.cache.local import LocalCache
@@ -61,6 +62,7 @@ class MultiLevelCache:
         stale_ttl: float,
         lock_timeout: float,
         lock_wait: float,
+        down_ttl: float = 0.0,
         enabled: bool = True,
     ) -> None:
         self.name = name
@@ -72,6 +74,7 @@ class MultiLevelCache:
         self.locks = RecomputeLocks(shared, timeout=lock_timeout, wait=lock_wait)
         self.enabled = enabled
         self.metrics = Metrics(name)
+        self.down = DownCache(generations, local.max_entries, down_ttl, self.metrics)
 
     # --- one value ---------------------------------------------------------------------------
 
@@ -86,8 +89,7 @@ class MultiLevelCache:
             full_key = self._full_key(key, namespaces, generations)
             entry = self._lookup([full_key]).get(full_key)
         except CacheUnavailable:
-            self.metrics.incr("bypasses")
-            return compute()
+            return self.down.get(key, namespaces, compute)
         now = time.time()
         if entry is not None and not entry.is_due(now):
             return entry.value
@@ -130,8 +132,7 @@ class MultiLevelCache:
         try:
             generations, full_keys, entries = self._find(keys)
         except CacheUnavailable:
-            self.metrics.incr("bypasses")
-            return self._compute_all(items, compute)
+            return self.down.get_many(items, keys, compute)
         now = time.time()
         result = {}
         due = {}
@@ -204,10 +205,11 @@ class MultiLevelCache:
     # --- machinery ---------------------------------------------------------------------------
 
     def _read_generations(self, namespaces: Iterable[str]) -> dict[str, int]:
-        # While L2 is down nothing is cached, not even in L1: without the generations, an L1
-        # entry could be one that another process has already invalidated.
+        # While L2 is down L1 serves nothing: without the generations, an L1 entry could be one
+        # another process has invalidated. Only ``down`` keeps values, until L2 answers again.
         if self.shared.is_down:
             raise CacheUnavailable(self.shared.alias)
+        self.down.clear()
         return self.generations.read(namespaces)
 
     def _find(

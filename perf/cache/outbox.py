@@ -43,6 +43,14 @@ def discard(ids: list[int], *, using: str | None) -> None:
         ).delete()
 
 
+def written_after(pk: int) -> list[PendingInvalidation]:
+    """The rows written since row ``pk``, oldest first, from the primary; raises
+    DatabaseError."""
+    primary = get_config()["PRIMARY"]
+    rows = PendingInvalidation.objects.using(primary).filter(pk__gt=pk).order_by("pk")
+    return list(rows[:DRAIN_BATCH])
+
+
 def waiting() -> list[PendingInvalidation]:
     """The oldest rows still to apply, from the primary; raises DatabaseError."""
     primary = get_config()["PRIMARY"]

@@ -49,6 +49,9 @@ class NodeHealth:
     # One connection is trying the node after its cooldown; the others keep skipping it.
     probing: bool = False
     last_error: str = ""
+    # The last failure was a wait that timed out (a hung node, or packets dropped): trying the
+    # node again costs a timeout, where a refused connection costs nothing.
+    hung: bool = False
     # When (wall clock) the node last went up or down, or its cooldown restarted, as far as this
     # process knows: the newer of its own finding and the other processes' wins.
     changed_at: float = 0.0
@@ -120,13 +123,26 @@ def record_connected(name: str, server: str = "") -> None:
     log(logging.INFO, "node_up", node=name, down_for=round(down_for, 2))
 
 
-def record_failure(name: str, error: str) -> None:
+def is_cooling_down(name: str) -> bool:
+    """Whether the node is down and not yet due for its next try."""
+    node = _nodes.get(name)
+    return node is not None and not node.up and clock() < node.retry_at
+
+
+def is_hung(name: str) -> bool:
+    """Whether the node is down and its last failure was a timeout."""
+    node = _nodes.get(name)
+    return node is not None and not node.up and node.hung
+
+
+def record_failure(name: str, error: str, *, hung: bool = False) -> None:
     with _lock:
         node = _node(name)
         was_up = node.up
         node.probing = False
         node.up = False
         node.last_error = error
+        node.hung = hung
         node.retry_at = clock() + get_config()["FAILOVER_COOLDOWN"]
         if was_up:
             node.down_since = clock()
@@ -210,6 +226,7 @@ def shared_states() -> dict[str, dict[str, Any]]:
                 "changed_at": node.changed_at,
                 "retry_at": wall + node.retry_at - now,
                 "error": node.last_error,
+                "hung": node.hung,
             }
             for name, node in _nodes.items()
             if node.changed_at
@@ -227,6 +244,7 @@ def adopt(states: dict[str, dict[str, Any]]) -> None:
                 continue
             node.changed_at = state["changed_at"]
             node.last_error = state["error"]
+            node.hung = state.get("hung", False)
             if state["up"]:
                 if not node.up:
                     node.up, node.up_since, node.down_since = True, now, None

@@ -4,11 +4,12 @@
 Each request runs in its own routing scope. It reads the primary throughout when it is not a
 safe method (its reads check what it is about to write), when its view is in one of
 ``PERF["PRIMARY_NAMESPACES"]``, or when the browser carries the pin cookie (unless the primary
-is known down: read-only mode); and from its first write on. A request that wrote to a model the
-replicas serve sets the pin: a signed cookie valid ``PERF["PIN_SECONDS"]``, longer than
-replication normally lags, so the next page shows the change even if a replica has not replayed
-it yet. A write to a model that only the primary
-serves (a cart, a session) sets no pin: no replica read could miss it.
+is known down: read-only mode); and from its first write on. A safe request that begins while
+the primary is known down reads the replicas instead, every model (``perf.db.router``). A request
+that wrote to a model the replicas serve sets the pin: a signed cookie valid
+``PERF["PIN_SECONDS"]``, longer than replication normally lags, so the next page shows the change
+even if a replica has not replayed it yet. A write to a model that only the primary serves (a
+cart, a session) sets no pin: no replica read could miss it.
 
 Place it above ``SessionMiddleware`` so the session's and the user's reads are in the scope.
 """
@@ -30,11 +31,13 @@ class PrimaryPinningMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method not in SAFE_METHODS:
+        safe, primary_up = request.method in SAFE_METHODS, primary_answers()
+        if not safe:
             pinned, reason = True, "unsafe-method"
         else:
-            pinned, reason = has_pin(request) and primary_answers(), "pin-cookie"
-        with routing.routing_scope(pinned=pinned, reason=reason) as state:
+            pinned, reason = has_pin(request) and primary_up, "pin-cookie"
+        down = safe and not primary_up
+        with routing.routing_scope(pinned=pinned, reason=reason, primary_down=down) as state:
             response = self.get_response(request)
         if state.wrote_replicated:
             config = get_config()

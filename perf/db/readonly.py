@@ -1,20 +1,25 @@
 """
 Read-only mode: while the primary is down or hung, what needs it answers a clear 503 at once.
 
-Catalog pages, search and the signed-in header go on from the replicas and the caches; what
-cannot work without the primary is a write, or a page that reads the primary only. Those get the
-503 page ("the shop is read-only for a moment; your cart is safe") with ``Retry-After``, never a
-500 and never a worker stuck on a dead server:
+Catalog pages, search and the signed-in header go on from the replicas and the caches, and so
+do the pages of ``PERF["READ_ONLY_NAMESPACES"]`` (the cart, the order history): a safe request
+reads every model from the replicas meanwhile (``perf.db.router``), and ``request.read_only`` is
+True for the templates to say so and disable what writes. What cannot work without the primary
+is a write, or a page of the other ``PERF["PRIMARY_NAMESPACES"]`` (the admin). Those get the 503
+page ("the shop is read-only for a moment; your cart is safe") with ``Retry-After``, never a 500
+and never a worker stuck on a dead server:
 
 - ``ReadOnlyMiddleware`` answers a request that is not a safe method, or whose view is in
-  ``PERF["PRIMARY_NAMESPACES"]``, without touching the database while ``health`` knows the
-  primary is down and not yet due for another try. After ``FAILOVER_COOLDOWN`` seconds requests
-  go through again and reach the primary: the mode ends by itself as soon as it answers.
+  ``PERF["PRIMARY_NAMESPACES"]`` but not in ``PERF["READ_ONLY_NAMESPACES"]``, without touching
+  the database while ``health`` knows the primary is down and not yet due for another try. After
+  ``FAILOVER_COOLDOWN`` seconds requests go through again and reach the primary: the mode ends by
+  itself as soon as it answers.
 - An error saying that a database could not be reached or answered in time (``OperationalError``,
   ``InterfaceError``) becomes the same 503, whether a view raised it (``process_exception``) or
   code outside the views did, such as a session saved by middleware (``server_error``, the
   project's ``handler500``). That covers the first request after the primary died, before
-  ``health`` knows.
+  ``health`` knows. A safe request that failed so is served once more, from the replicas, when
+  the failure has marked the primary down: no page that a replica can serve fails.
 
 Nothing is lost: the transaction of a write that failed rolls back, and a cart lives in the
 database, which the read-only requests did not touch.
@@ -32,7 +37,7 @@ from django.template.loader import render_to_string
 from django.views import defaults
 
 from perf.conf import get_config
-from perf.db import health, topology
+from perf.db import health, routing, topology
 from perf.db.pinning import SAFE_METHODS
 
 UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
@@ -65,21 +70,34 @@ class ReadOnlyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method not in SAFE_METHODS and is_read_only():
+        request.read_only = is_read_only()
+        if request.read_only and request.method not in SAFE_METHODS:
             return read_only_response()
-        return self.get_response(request)
+        response = self.get_response(request)
+        if getattr(request, "_primary_failed", False) and is_read_only():
+            # The primary failed under this page and is known down now: serve it again, once,
+            # from the replicas, as the next request would be.
+            request.read_only, request._primary_failed = True, False
+            with routing.routing_scope(primary_down=True):
+                response = self.get_response(request)
+        return response
 
     def process_view(
         self, request: HttpRequest, view_func: Callable, view_args: tuple, view_kwargs: dict
     ) -> HttpResponse | None:
+        if not request.read_only:
+            return None
+        config = get_config()
         namespaces = set(request.resolver_match.namespaces)
-        if namespaces & set(get_config()["PRIMARY_NAMESPACES"]) and is_read_only():
+        if namespaces & set(config["PRIMARY_NAMESPACES"]) - set(config["READ_ONLY_NAMESPACES"]):
             return read_only_response()
         return None
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, UNAVAILABLE_ERRORS):
             health.log(logging.WARNING, "read_only", path=request.path, error=str(exception))
+            safe = request.method in SAFE_METHODS
+            request._primary_failed = safe and not request.read_only
             return read_only_response()
         return None
 

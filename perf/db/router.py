@@ -2,6 +2,10 @@
 ``ReplicaRouter``: the reads that may be a little stale go to the replicas, round robin; every
 other query goes to the primary.
 
+While the primary is known down, a safe request (``PrimaryPinningMiddleware``) reads every model
+from the replicas instead, pinned or not: a moment stale beats not at all (read-only mode,
+``perf.db.readonly``).
+
 Which reads may be stale is said in one place, the settings: ``PERF["REPLICA_READ_MODELS"]``
 names the models (or whole apps) a replica may serve, ``PERF["PRIMARY_NAMESPACES"]`` the views
 that read the primary whatever they read. On top of that, a read goes to the primary when:
@@ -35,12 +39,16 @@ class ReplicaRouter:
         if not replicas:
             return None
         primary = topology.primary()
-        if scope_reason():
+        # Read-only mode: every model from the replicas, but inside a transaction on the primary.
+        any_model = routing.reads_replicas_only() and not connections[primary].in_atomic_block
+        if scope_reason() and not any_model:
             return primary
         instance = hints.get("instance")
-        if instance is not None and instance._state.db:
-            return instance._state.db
-        if not replica_serves(model):
+        followed = instance._state.db if instance is not None else None
+        # An object read from the primary before it went down is followed on a replica.
+        if followed and not (any_model and followed == primary):
+            return followed
+        if not (any_model or replica_serves(model)):
             return primary
         monitor.ensure_running()
         healthy = [alias for alias in replicas if health.is_routable(alias)]

@@ -22,6 +22,9 @@ class RoutingState:
     wrote_replicated: bool = False
     # Why the scope is pinned, as Server-Timing reports it: its first reason.
     reason: str = ""
+    # A safe request that began while the primary was known down (read-only mode): its reads go
+    # to the replicas, whatever the model, pinned or not, as the primary cannot answer them.
+    primary_down: bool = False
 
 
 _state: ContextVar[RoutingState | None] = ContextVar("perf_db_routing", default=None)
@@ -31,7 +34,11 @@ _use_primary: ContextVar[str] = ContextVar("perf_db_use_primary", default="")
 
 @contextmanager
 def routing_scope(
-    *, pinned: bool = False, reason: str = "pinned", inherit: bool = True
+    *,
+    pinned: bool = False,
+    reason: str = "pinned",
+    primary_down: bool = False,
+    inherit: bool = True,
 ) -> Iterator[RoutingState]:
     """
     A unit of work with its own read-your-writes state (a request), ``pinned`` for ``reason``.
@@ -41,7 +48,7 @@ def routing_scope(
     outer = _state.get() if inherit else None
     if outer is not None and outer.pinned:
         pinned, reason = True, outer.reason
-    state = RoutingState(pinned=pinned, reason=reason if pinned else "")
+    state = RoutingState(pinned=pinned, reason=reason if pinned else "", primary_down=primary_down)
     token = _state.set(state)
     try:
         yield state
@@ -61,6 +68,13 @@ def use_primary(reason: str = "use-primary") -> Iterator[None]:
         yield
     finally:
         _use_primary.reset(token)
+
+
+def reads_replicas_only() -> bool:
+    """Whether every read of the scope goes to a replica (a safe request while the primary is
+    down)."""
+    state = _state.get()
+    return state is not None and state.primary_down
 
 
 def reads_primary() -> bool:

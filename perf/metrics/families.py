@@ -24,7 +24,8 @@ CACHE_LOOKUPS = Counter(
 CACHE_EVENTS = Counter(
     "perf_cache_events",
     "What a multi-level cache did besides lookups: recomputes, stale_serves, lock_waits, "
-    "bypasses (L2 down), discarded_sets (invalidated while computed).",
+    "bypasses (L2 down), down_hits (served from the process while L2 is down), discarded_sets "
+    "(invalidated while computed).",
     ["cache", "event"],
 )
 GENERATION_TRACKING = Counter(

@@ -1,7 +1,7 @@
 """
 The shop with Redis hung (its process SIGSTOPped, connections open): signed-in pages keep
-answering without paying a socket timeout per request, and a log-out made meanwhile holds once
-Redis answers again.
+answering without paying a socket timeout per request, pages are kept in the process meanwhile,
+and a log-out made meanwhile holds once Redis answers again.
 """
 
 import threading
@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from catalog.tests.factories import ProductVariantFactory
+from perf.cache import page_cache
 from perf.cache.breaker import reset_server_breakers, server_breakers
 
 pytestmark = [pytest.mark.stack, pytest.mark.django_db(transaction=True, databases="__all__")]
@@ -118,3 +119,24 @@ def test_a_log_out_while_redis_is_hung_holds_once_redis_answers_again(shopper, s
     assert "Hi, Ada" not in page
     assert "Log in" in page
     assert caches["sessions"].get(cache_key(old_cookie)) is None  # and now it does not
+
+
+def test_with_redis_hung_a_page_is_served_from_the_process_without_rendering(
+    shopper, stack, settings
+):
+    settings.PERF = {**settings.PERF, "L2_DOWN_TTL": 60}
+    other = Client()
+    other.force_login(UserFactory(first_name="Bob"))
+    stack.freeze_redis()
+    try:
+        first = shopper.get(shopper.url)  # finds Redis hung, renders the page and keeps it
+        second = other.get(shopper.url)
+    finally:
+        stack.thaw_redis()
+
+    assert (first["X-Cache"], second["X-Cache"]) == ("miss", "hit")
+    assert page_cache().metrics.snapshot()["down_hits"] == 1
+    # The page kept is pass one, for nobody: each shopper's header is their own.
+    assert "Hi, Ada" in first.text
+    assert "Hi, Bob" in second.text
+    assert "Ada" not in second.text

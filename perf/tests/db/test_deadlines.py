@@ -138,6 +138,31 @@ def test_a_hung_replica_holds_each_shopper_once_at_most_and_then_none(deadlines)
     assert shoppers.reads(later)["replica1"] == 0
 
 
+def test_a_wait_on_a_hung_node_ends_once_another_connection_finds_it_down(deadlines, settings):
+    settings.PERF = {**settings.PERF, "REPLICA_DEADLINE": 60.0}
+    expected, outcome = group_names("default"), {}
+    connected, frozen = threading.Event(), threading.Event()
+
+    def read_twice():
+        group_names("replica1")  # this thread's own connection, with a 60 s deadline
+        connected.set()
+        frozen.wait()
+        outcome["names"] = group_names("replica1")
+        outcome["node"] = connections["replica1"].node
+        connections.close_all()
+
+    reader = threading.Thread(target=read_twice)
+    reader.start()
+    connected.wait()
+    with hung(deadlines.replica(1)):
+        frozen.set()
+        time.sleep(DEADLINE)  # the reader waits on the hung node meanwhile
+        health.record_failure("replica1", "found hung by another connection")
+        reader.join(timeout=10 * BOUND)
+        assert not reader.is_alive()  # well before its own 60 s deadline
+    assert outcome == {"names": expected, "node": "replica2"}
+
+
 def test_a_statement_on_a_hung_primary_fails_fast_with_a_clear_error(deadlines):
     connections["default"].ensure_connection()
     with hung(deadlines.primary), request_deadlines():

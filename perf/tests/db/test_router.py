@@ -159,3 +159,16 @@ def test_routing_state_belongs_to_its_asyncio_task(router):
     after_write, meanwhile = asyncio.run(both())
     assert after_write == "default"
     assert meanwhile != "default"
+
+
+def test_with_the_primary_down_a_safe_request_reads_every_model_from_the_replicas(router):
+    """Read-only mode: even pinned, even following an object read from the primary before."""
+    from_primary = User(pk=1)
+    from_primary._state.db = "default"
+    with routing.routing_scope(pinned=True, primary_down=True):
+        assert router.db_for_read(User) in {"replica1", "replica2"}
+        assert router.db_for_read(User, instance=from_primary) in {"replica1", "replica2"}
+        with use_primary():
+            assert router.db_for_read(Group) in {"replica1", "replica2"}
+    with routing.routing_scope(pinned=True):
+        assert router.db_for_read(User, instance=from_primary) == "default"

@@ -224,10 +224,22 @@ def test_page_cache_off_renders_plain_django_views(client, settings):
 
 
 def test_pages_still_render_when_the_shared_cache_is_down(client, settings, dead_redis_alias):
-    settings.PERF = {**settings.PERF, "CACHE_ALIAS": dead_redis_alias}
+    settings.PERF = {**settings.PERF, "CACHE_ALIAS": dead_redis_alias, "L2_DOWN_TTL": 0}
 
     responses = [client.get("/page/") for _ in range(3)]
 
     assert [r.status_code for r in responses] == [200, 200, 200]
     assert [r["X-Cache"] for r in responses] == ["miss", "miss", "miss"]
     assert page_cache().metrics.snapshot()["bypasses"] == 3
+
+
+def test_with_the_shared_cache_down_a_page_is_kept_in_the_process(
+    client, settings, dead_redis_alias
+):
+    settings.PERF = {**settings.PERF, "CACHE_ALIAS": dead_redis_alias, "L2_DOWN_TTL": 60}
+
+    responses = [client.get("/page/") for _ in range(3)]
+
+    assert [r["X-Cache"] for r in responses] == ["miss", "hit", "hit"]
+    counts = page_cache().metrics.snapshot()
+    assert (counts["bypasses"], counts["down_hits"]) == (1, 2)

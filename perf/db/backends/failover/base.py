@@ -3,7 +3,9 @@
 
 - Connecting, a replica alias tries its own node, then the other replicas, then the primary as
   the last resort, skipping the nodes ``health`` knows are down or lagging; each attempt gives
-  up after CONNECT_TIMEOUT seconds (psycopg would wait 130 s by default).
+  up after CONNECT_TIMEOUT seconds (psycopg would wait 130 s by default). The last node is
+  tried even when known down (a refusal is immediate, and a multi-host primary may have moved),
+  unless it hung: then the attempt fails at once, instead of waiting the timeout again.
 - A read outside a transaction whose connection died, or that a recovery conflict cancelled,
   is retried on another node, each node at most once, the primary last (``cursor.py``). Writes
   and reads inside a transaction are never retried: their errors reach the caller as they are.
@@ -98,8 +100,11 @@ class FailoverDatabaseWrapper(postgresql.DatabaseWrapper):
         shared_health.board.ensure_running()
         nodes = self.untried_nodes([])
         skipped = []
+        failure: Exception | None = None
         for node in nodes:
-            if node != nodes[-1] and not health.try_acquire(node):
+            # The last node is tried even when known down, a refusal costs nothing and a multi-host
+            # primary may be elsewhere now; not when it hung, which would cost a timeout again.
+            if not health.try_acquire(node) and (node != nodes[-1] or health.is_hung(node)):
                 skipped.append(node)
                 continue
             params = {**conn_params, **topology.address(node)}
@@ -107,9 +112,11 @@ class FailoverDatabaseWrapper(postgresql.DatabaseWrapper):
                 connection = connect_within(lambda **params: connect(params), params, timeout)
             except Exception as error:
                 # Always settle the attempt, or a half-open node would stay claimed.
-                health.record_failure(node, describe(error))
+                timed_out = isinstance(error, postgresql.Database.errors.ConnectionTimeout)
+                health.record_failure(node, describe(error), hung=timed_out)
                 if node == nodes[-1] or not isinstance(error, postgresql.Database.Error):
                     raise
+                failure = error
                 continue
             health.record_connected(node, server=f"{connection.info.host}:{connection.info.port}")
             connection.node, connection.deadline = node, deadline_for(node)
@@ -121,6 +128,13 @@ class FailoverDatabaseWrapper(postgresql.DatabaseWrapper):
                 health.record_failover(self.alias, self.alias, node, reason)
             self.node, self.connected_at = node, health.clock()
             return connection
+        if failure is not None:
+            raise failure
+        # Every node is known down and not yet due for its next try, the last one hung: it would
+        # hold this attempt until the connect timeout, to fail as its last attempt did.
+        raise postgresql.Database.OperationalError(
+            f"{self.alias}: no node to connect to, each known down ({', '.join(skipped)})"
+        )
 
     def untried_nodes(self, avoid: Iterable[str] = ()) -> list[str]:
         """The nodes this alias may still connect to, best first, leaving out those the
@@ -171,6 +185,13 @@ class FailoverDatabaseWrapper(postgresql.DatabaseWrapper):
         with self._detouring(Detour(tuple(tried), reason)):
             self.ensure_connection()
         return self.create_cursor()
+
+    def record_if_lost(self, error: DatabaseError) -> None:
+        """Mark the node down when ``error``, not retried, says its connection died under the
+        statement (a write, or a read with no node left): the next request need not find out."""
+        reason = retry_reason(error.__cause__, self.connection)
+        if reason == "connection_lost" and self.node is not None:
+            health.record_lost_connection(self.node, self.connected_at)
 
     def _retry_reason(self, error: DatabaseError, statement: str, cursor) -> str | None:
         """Why the failed ``statement`` may be run again elsewhere, or None when it may not."""

@@ -22,6 +22,7 @@ class FailoverCursorMixin:
                 tried.append(self.db.node or self.db.alias)
                 elsewhere = self.db.cursor_elsewhere(error, sql, self.cursor, tried=tried)
                 if elsewhere is None:
+                    self.db.record_if_lost(error)
                     raise
             self.cursor = elsewhere
 
