@@ -105,13 +105,12 @@ TEMPLATES = [
 ]
 
 # ------------------------------------------------------------------------------------------------
-# Databases
+# Databases (docs/replicas-and-failover.md)
 # DATABASE_URL is the primary; DATABASE_REPLICA_URLS (comma-separated) become replica1, replica2...
 # Their PostgreSQL nodes run on perf's failover backend; PERF_DB_FAILOVER=libpq switches to the
 # benchmark's baseline, Django's stock backend with libpq multi-host strings. DATABASE_URL may list
 # every node (postgres://user@h1:5432,h2:5432/shop?target_session_attrs=read-write): libpq then
 # connects to whichever is primary, so the shop follows a promotion (docs/chaos.md).
-# docs/replicas-and-failover.md
 # ------------------------------------------------------------------------------------------------
 CONN_MAX_AGE = int(os.environ.get("CONN_MAX_AGE", "60"))
 
@@ -191,8 +190,7 @@ EMAIL_HOST_USER = _mail.get("EMAIL_HOST_USER", os.environ.get("EMAIL_HOST_USER",
 EMAIL_HOST_PASSWORD = _mail.get("EMAIL_HOST_PASSWORD", os.environ.get("EMAIL_HOST_PASSWORD", ""))
 EMAIL_USE_TLS = _mail.get("EMAIL_USE_TLS", env_bool("EMAIL_USE_TLS", default=False))
 EMAIL_USE_SSL = _mail.get("EMAIL_USE_SSL", False)
-# Seconds: a mail server that hangs must not hold a worker for long.
-EMAIL_TIMEOUT = _mail.get("EMAIL_TIMEOUT") or 10
+EMAIL_TIMEOUT = _mail.get("EMAIL_TIMEOUT") or 10  # s: a hung mail server must not hold a worker
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Larkspur Supply Co. <shop@localhost>")
 # The shop's address in emails sent outside a request (the order confirmation's link).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -21,8 +21,9 @@ storing: a render that started before an invalidation is never stored after it. 
 stored from inside a transaction, whose data other connections cannot see yet and which may still
 roll back.
 
-Keys are the caller's: those of pickled objects should carry the objects' shape (``shapes``), so
-the two releases that share L2 during a deploy never read each other's objects.
+Keys are the caller's: those of pickled objects carry the objects' shape (``shapes``), so two
+releases sharing L2 during a deploy never read each other's objects. While Redis is away,
+``DownCache`` keeps values in the process for a bounded time (``down``).
 """
 
 import time
@@ -93,7 +94,7 @@ class MultiLevelCache:
         now = time.time()
         if entry is not None and not entry.is_due(now):
             return entry.value
-        token = self._lock(full_key)
+        token = self.locks.acquire(full_key)
         if token is None:  # another process is computing it
             if entry is not None:
                 if not entry.is_fresh(now):
@@ -297,6 +298,3 @@ class MultiLevelCache:
         """Store checked entries in L2 (raises CacheUnavailable), then in L1."""
         self.shared.set_many(entries, self.ttl + self.stale_ttl)
         self.local.set_many(entries)
-
-    def _lock(self, full_key: str) -> str | None:
-        return self.locks.acquire(full_key)

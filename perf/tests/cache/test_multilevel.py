@@ -116,10 +116,10 @@ def test_waiting_for_a_lock_is_bounded_then_the_waiter_computes(make_cache):
 
 def test_a_lock_expires_after_lock_timeout(make_cache):
     cache = make_cache(lock_timeout=0.2, lock_wait=0)
-    assert cache._lock("k") is not None
-    assert cache._lock("k") is None
+    assert cache.locks.acquire("k") is not None
+    assert cache.locks.acquire("k") is None
     time.sleep(0.3)
-    assert cache._lock("k") is not None
+    assert cache.locks.acquire("k") is not None
 
 
 def test_a_value_is_refreshed_early_only_close_to_its_expiry(monkeypatch):
