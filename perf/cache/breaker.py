@@ -8,6 +8,12 @@ it succeeds the breaker closes, if it fails the breaker stays open for another `
 So a dead or hung server costs each process at most one timeout per ``retry_after`` seconds,
 however many threads and requests it serves meanwhile.
 
+With a ``probe`` (a callable that raises unless the server answers), that try is not a caller's:
+the caller that finds the cooldown over is refused like the others, and the probe runs in a
+thread of its own. A hung server then costs requests one timeout, when it is found hung, and
+none after: a half-open try of a hung Redis waits the full socket timeout, which in a gunicorn
+worker holds up every request queued behind it.
+
 ``SharedCache`` (the data cache's L2) owns one, and ``redis_client.CircuitBreakerRedis`` keeps one
 per Redis server for every cache alias that points at it (the session store's included).
 """
@@ -29,13 +35,17 @@ T = TypeVar("T")
 class CircuitBreaker:
     """Whether ``name`` may be called now, from what its last calls did; thread-safe."""
 
-    def __init__(self, name: str, *, retry_after: float) -> None:
+    def __init__(
+        self, name: str, *, retry_after: float, probe: Callable[[], object] | None = None
+    ) -> None:
         self.name = name
         self.retry_after = retry_after
+        self.probe = probe
         #: Failures counted (the status page shows them); calls skipped are not failures.
         self.errors = 0
         self._open_until: float | None = None
         self._trying = False
+        self._prober: threading.Thread | None = None
         self._lock = threading.Lock()
 
     @property
@@ -85,14 +95,30 @@ class CircuitBreaker:
             )
 
     def _allow(self) -> bool:
-        """Closed, or this caller takes the one half-open try."""
+        """Closed, or this caller takes the one half-open try (the probe's thread does, if any)."""
         with self._lock:
             if self._open_until is None:
                 return True
+            if self._trying and self._prober is not None and not self._prober.is_alive():
+                self._trying = False  # a probe of the process this one was forked from
             if self._trying or time.monotonic() < self._open_until:
                 return False
             self._trying = True
-            return True
+            if self.probe is None:
+                return True
+            self._prober = threading.Thread(
+                target=self._run_probe, name=f"perf-probe {self.name}", daemon=True
+            )
+            self._prober.start()
+            return False
+
+    def _run_probe(self) -> None:
+        try:
+            self.probe()
+        except Exception as error:  # whatever it raises, the server did not answer as it should
+            self.failed(error)
+        else:
+            self._answered()
 
     def _answered(self) -> None:
         with self._lock:
@@ -108,13 +134,14 @@ _servers_lock = threading.Lock()
 _servers: dict[str, CircuitBreaker] = {}
 
 
-def server_breaker(server: str) -> CircuitBreaker:
+def server_breaker(server: str, *, probe: Callable[[], object] | None = None) -> CircuitBreaker:
     """This process's breaker for the server at ``server`` (``host:port``, a socket path), with
-    ``L2_RETRY_AFTER`` as its cooldown."""
+    ``L2_RETRY_AFTER`` as its cooldown and, made by the first caller, ``probe`` as its probe."""
     with _servers_lock:
         if server not in _servers:
             retry_after = get_config()["L2_RETRY_AFTER"]
-            _servers[server] = CircuitBreaker(f"Redis {server}", retry_after=retry_after)
+            name = f"Redis {server}"
+            _servers[server] = CircuitBreaker(name, retry_after=retry_after, probe=probe)
         return _servers[server]
 
 

@@ -7,7 +7,10 @@ breaker per Redis server in each process, shared by every alias and thread that 
 hung server costs the process one socket timeout per ``L2_RETRY_AFTER`` seconds, not one per
 alias per request. While the breaker is open a command raises ``CircuitOpen``, a redis-py
 ``ConnectionError``, at once: django-redis handles it as any connection error, so an alias with
-``IGNORE_EXCEPTIONS`` (the session store) answers a miss and the others raise.
+``IGNORE_EXCEPTIONS`` (the session store) answers a miss and the others raise. Once the cooldown
+is over, the breaker's probe (``ping``, in a thread of its own) tries the server, not a command
+of a request: a hung Redis would hold that request, and every one queued behind it in its
+worker, for the full socket timeout, once per cooldown.
 
 Only a connection error or a timeout counts as the server failing; an error reply (a wrong type,
 say) means it answered.
@@ -32,10 +35,23 @@ def _server(pool: redis.ConnectionPool) -> str:
     return kwargs.get("path") or f"{kwargs.get('host', 'localhost')}:{kwargs.get('port', 6379)}"
 
 
+def ping(pool: redis.ConnectionPool) -> None:
+    """PING the server of ``pool`` on a connection of its own (outside the pool and the
+    breaker), with the pool's timeouts; raises unless it answers."""
+    connection = pool.connection_class(**pool.connection_kwargs)
+    try:
+        connection.connect()
+        connection.send_command("PING")
+        connection.read_response()
+    finally:
+        connection.disconnect()
+
+
 class CircuitBreakerRedis(redis.Redis):
     @property
     def breaker(self) -> CircuitBreaker:
-        return server_breaker(_server(self.connection_pool))
+        pool = self.connection_pool
+        return server_breaker(_server(pool), probe=partial(ping, pool))
 
     def execute_command(self, *args, **options):
         command = partial(super().execute_command, *args, **options)

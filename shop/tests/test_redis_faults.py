@@ -1,7 +1,7 @@
 """
 The shop with Redis hung (its process SIGSTOPped, connections open): signed-in pages keep
-answering without paying a socket timeout per request, pages are kept in the process meanwhile,
-and a log-out made meanwhile holds once Redis answers again.
+answering without paying a socket timeout per request, nor one per cooldown, pages are kept in
+the process meanwhile, and a log-out made meanwhile holds once Redis answers again.
 """
 
 import threading
@@ -20,6 +20,7 @@ from accounts.tests.factories import UserFactory
 from catalog.tests.factories import ProductVariantFactory
 from perf.cache import page_cache
 from perf.cache.breaker import reset_server_breakers, server_breakers
+from perf.tests.probes import finish_probes
 
 pytestmark = [pytest.mark.stack, pytest.mark.django_db(transaction=True, databases="__all__")]
 
@@ -86,7 +87,33 @@ def test_with_redis_hung_a_signed_in_page_pays_one_timeout_then_none(
     assert second_seconds < socket_timeout
 
 
-def test_redis_is_used_again_once_it_answers_after_the_cooldown(shopper, stack, settings):
+def test_with_redis_still_hung_after_the_cooldown_a_request_asks_it_nothing(
+    shopper, stack, settings, redis_commands
+):
+    settings.PERF = {**settings.PERF, "L2_RETRY_AFTER": 0.3}
+    stack.freeze_redis()
+    try:
+        assert shopper.get(shopper.url).status_code == 200  # finds Redis hung
+        time.sleep(0.4)
+        redis_commands.clear()
+        response = shopper.get(shopper.url)
+        finish_probes()
+        still_open = [b.is_open for b in server_breakers().values()]
+    finally:
+        stack.thaw_redis()
+
+    assert response.status_code == 200
+    assert "Hi, Ada" in response.text
+    # The half-open try was the probe's, in a thread of its own: the request sent Redis no
+    # command, so it waited on no socket (before, it paid the full socket timeout, and every
+    # request queued behind it in its gunicorn worker did too).
+    assert redis_commands == []
+    assert still_open == [True]
+
+
+def test_redis_is_used_again_once_the_probe_finds_it_answering(
+    shopper, stack, settings, redis_commands
+):
     settings.PERF = {**settings.PERF, "L2_RETRY_AFTER": 0.3}
     stack.freeze_redis()
     try:
@@ -94,9 +121,13 @@ def test_redis_is_used_again_once_it_answers_after_the_cooldown(shopper, stack, 
     finally:
         stack.thaw_redis()
     time.sleep(0.4)
-
-    assert shopper.get(shopper.url).status_code == 200
+    assert shopper.get(shopper.url).status_code == 200  # skips Redis; the probe tries it
+    finish_probes()
     assert not any(b.is_open for b in server_breakers().values())
+
+    redis_commands.clear()
+    assert shopper.get(shopper.url).status_code == 200
+    assert "GET" in redis_commands
 
 
 def test_a_log_out_while_redis_is_hung_holds_once_redis_answers_again(shopper, stack):

@@ -4,6 +4,7 @@ import time
 import pytest
 
 from perf.cache.breaker import CircuitBreaker
+from perf.tests.probes import finish_probes
 
 
 class Unavailable(Exception):
@@ -92,3 +93,25 @@ def test_an_error_that_is_not_a_server_failure_counts_as_an_answer():
         breaker.call(wrong_type, errors=(TimeoutError,), unavailable=Unavailable)
     assert not breaker.is_open
     assert breaker.errors == 0
+
+
+def test_with_a_probe_the_try_after_the_cooldown_is_the_probes_not_a_callers():
+    probe = Server()
+    probe.failing = True
+    breaker, server = CircuitBreaker("Redis test", retry_after=0.05, probe=probe), Server()
+    breaker.failed(TimeoutError("no answer"))
+    time.sleep(0.06)
+
+    with pytest.raises(Unavailable):  # the cooldown is over: the probe starts, the call skips
+        call(breaker, server)
+    finish_probes()
+    assert (probe.calls, server.calls, breaker.errors) == (1, 0, 2)
+    assert breaker.is_open  # the probe failed: another cooldown
+
+    probe.failing = False
+    time.sleep(0.06)
+    with pytest.raises(Unavailable):
+        call(breaker, server)
+    finish_probes()
+    assert not breaker.is_open
+    assert call(breaker, server) == "answer"
