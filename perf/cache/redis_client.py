@@ -4,8 +4,8 @@ A redis-py client behind a circuit breaker, for every django-redis alias (sessio
 django-redis builds its redis-py clients from ``OPTIONS["REDIS_CLIENT_CLASS"]``; naming this class
 there puts every command and pipeline of the alias behind ``breaker.CircuitBreaker``. There is one
 breaker per Redis server in each process, shared by every alias and thread that talks to it: a
-hung server costs the process one socket timeout per ``L2_RETRY_AFTER`` seconds, not one per
-alias per request. While the breaker is open a command raises ``CircuitOpen``, a redis-py
+hung server costs a request one socket timeout when it is found hung, not one per alias per
+request. While the breaker is open a command raises ``CircuitOpen``, a redis-py
 ``ConnectionError``, at once: django-redis handles it as any connection error, so an alias with
 ``IGNORE_EXCEPTIONS`` (the session store) answers a miss and the others raise. Once the cooldown
 is over, the breaker's probe (``ping``, in a thread of its own) tries the server, not a command
