@@ -137,8 +137,7 @@ if REDIS_URL:
     REDIS_OPTIONS = {
         "PARSER_CLASS": "redis.connection._HiredisParser",
         # Every command behind a circuit breaker per Redis server: a hung Redis costs each worker
-        # one socket timeout, not two per request; a thread of its own probes it after each
-        # PERF["L2_RETRY_AFTER"] seconds.
+        # one socket timeout, not two per request; a thread probes it every L2_RETRY_AFTER s.
         "REDIS_CLIENT_CLASS": "perf.cache.redis_client.CircuitBreakerRedis",
         "SOCKET_CONNECT_TIMEOUT": 0.5,
         "SOCKET_TIMEOUT": 0.5,
