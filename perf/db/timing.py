@@ -8,7 +8,9 @@
 ``db`` totals every query of the request; one ``db-<node>`` entry per node that served reads
 counts them, and its ``kinds`` parameter splits them by what they read (the app of the model,
 ``perf.db.tables``) and, on the primary, why they went there (``router.why_primary``: a pin, a
-transaction, a model only the primary serves). Nodes are named by their alias (``default`` is
+transaction, a model only the primary serves); that split is made only while
+``PERF["DIAGNOSTIC_HEADERS"]`` is on (the load tests' mode), so that an ordinary request does not
+parse every statement for a header nobody reads. Nodes are named by their alias (``default`` is
 the primary), never by host, so the header is safe to send to browsers; a load test counts each
 node's share of reads from it, and the same counts add up on the ``/perf/`` page. Place it
 first in MIDDLEWARE so every query of the request, the session's included, is counted.
@@ -24,6 +26,7 @@ from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse
 
+from perf.conf import get_config
 from perf.db import health, sql, tables, topology
 from perf.db.router import why_primary
 from perf.diagnostics import sends_diagnostics
@@ -33,7 +36,8 @@ class QueryTimer:
     """An execute wrapper (installed on every alias) that times each query and notes which node
     served it."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, classify: bool) -> None:
+        self.classify = classify
         self.queries = 0
         self.milliseconds = 0.0
         self.reads: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
@@ -54,8 +58,9 @@ class QueryTimer:
                 count = self.reads[node]
                 count[0] += 1
                 count[1] += elapsed
-                model = tables.model_read(statement)
-                self.kinds[node, tables.kind(model), reason(model, connection, node)] += 1
+                if self.classify:
+                    model = tables.model_read(statement)
+                    self.kinds[node, tables.kind(model), reason(model, connection, node)] += 1
 
     def header(self) -> str:
         entries = [f'db;dur={self.milliseconds:.2f};desc="{self.queries} queries"']
@@ -97,7 +102,7 @@ class ServerTimingMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        timer = QueryTimer()
+        timer = QueryTimer(classify=get_config()["DIAGNOSTIC_HEADERS"])
         with ExitStack() as stack:
             for alias in connections:
                 stack.enter_context(connections[alias].execute_wrapper(timer))

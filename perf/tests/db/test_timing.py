@@ -84,3 +84,13 @@ def test_with_replicas_a_replica_read_has_its_kind_and_a_primary_read_its_reason
     assert kinds(response) == {"default": {"auth:unsafe-method": 1}}
     # The write pinned the browser: its next page reads the primary, and says why.
     assert kinds(client.get("/groups/count/")) == {"default": {"auth:pin-cookie": 1}}
+
+
+def test_reads_are_split_by_kind_only_while_the_diagnostic_headers_are_on(
+    client, admin_user, settings
+):
+    settings.PERF = {**settings.PERF, "DIAGNOSTIC_HEADERS": False}
+    client.force_login(admin_user)
+    header = entries(client.get("/groups/count/"))
+    assert all(ENTRY.match(entry) for entry in header)
+    assert kinds(client.get("/groups/count/")) == {}
