@@ -34,6 +34,18 @@ print(client.cookies[settings.SESSION_COOKIE_NAME].value)
 """
 
 
+def shell(code: str, *, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """``manage.py shell -c code`` in a process of its own, its output captured."""
+    return subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory):
     """gunicorn with 2 workers on a migrated SQLite database (static files collected, as
@@ -50,14 +62,7 @@ def shop(tmp_path_factory):
     log = tmp / "gunicorn.log"
     manage("safe_migrate", "--noinput", env=env, log=log)
     manage("collectstatic", "--noinput", env=env, log=log)
-    made = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", STAFF_SESSION],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    made = shell(STAFF_SESSION, env=env)
     assert made.returncode == 0, made.stderr
     session = made.stdout.strip().splitlines()[-1]
     with ShopServer(env, log=log) as server:
@@ -148,14 +153,7 @@ def test_with_log_format_json_gunicorns_access_and_error_logs_are_json_lines(sho
 def test_with_log_format_json_perf_events_carry_their_fields(tmp_path: Path):
     code = "from perf.db import health; health.record_failure('replica1', 'refused')"
     env = {**base_environ({}), "LOG_FORMAT": "json"}
-    done = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = shell(code, env=env)
 
     assert done.returncode == 0, done.stderr
     [record] = [json.loads(line) for line in done.stderr.splitlines() if '"node_down"' in line]
